@@ -1,0 +1,325 @@
+"""The ``oovgeo`` command. Messages in Dutch; exit code 2 on bad input, 1 on other errors."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from tqdm import tqdm
+
+from oovgeo import operations as ops
+from oovgeo.config import ConfigError, load_settings
+from oovgeo.store import records
+from oovgeo.store.backup import BackupError, backup, restore
+
+USER_ERRORS = (*ops.USER_ERRORS, ConfigError, BackupError, FileNotFoundError, IsADirectoryError)
+
+
+def _print_json(data) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+class _Bar:
+    """tqdm progress per stage on stderr, so --json output on stdout stays clean."""
+
+    def __init__(self, enabled: bool = True):
+        self.enabled = enabled
+        self.bars: dict[str, tqdm] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled or total <= 0:
+            return
+        bar = self.bars.get(stage)
+        if bar is None:
+            bar = self.bars[stage] = tqdm(
+                total=total, desc=stage, unit="rij", file=sys.stderr, mininterval=0.2
+            )
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+
+
+def cmd_demo(args, settings) -> int:
+    engine = ops.open_store(settings)
+    if ops.has_data(engine) and not args.boundaries:
+        with engine.connect() as conn:
+            st = records.status(conn)
+        if st["signals"]["totaal"]:
+            print(
+                "De database bevat al gegevens; de demo wordt niet opnieuw gemaakt. "
+                "Gebruik een leeg OOVGEO_HOME voor een nieuwe demo.",
+                file=sys.stderr,
+            )
+            return 2
+    end = date.fromisoformat(args.tot) if args.tot else None
+    result = ops.build_demo(
+        engine,
+        settings,
+        boundary_files=[Path(p) for p in args.boundaries],
+        end=end,
+        progress=_Bar(),
+    )
+    for kind in ("signals", "interventions"):
+        for line in result[kind].summary():
+            print(line)
+    print(f"Demo klaar in gebiedsindeling {result['editie']}.")
+    return 0
+
+
+def cmd_serve(args, settings) -> int:
+    from oovgeo.static_assets import ensure_static
+
+    root = Path(__file__).resolve().parents[2]
+    app = root / "app.py"
+    if not app.exists():
+        print(f"app.py niet gevonden in {root}", file=sys.stderr)
+        return 2
+    ensure_static(root / "static")
+    env = dict(os.environ)
+    env.setdefault("OOVGEO_HOME", str(settings.home))
+    if not args.productie:
+        # Until real login exists, a local development identity; only on loopback (see ui).
+        env["OOVGEO_DEV_IDENTITY"] = "1"
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.address",
+        args.adres,
+        "--server.port",
+        str(args.poort),
+    ]
+    return subprocess.call(cmd, env=env, cwd=root)
+
+
+def cmd_status(args, settings) -> int:
+    engine = ops.open_store(settings)
+    with engine.connect() as conn:
+        from oovgeo.store.areas_repo import active_edition, count_areas
+
+        edition = active_edition(conn, settings.get("boundaries.edition"))
+        data = {
+            "database": engine.url.render_as_string(hide_password=True),
+            "editie": edition,
+            "gebieden": count_areas(conn, edition) if edition else {},
+            **records.status(conn),
+        }
+    if args.json:
+        _print_json(data)
+        return 0
+    print(f"Database: {data['database']}")
+    print(f"Gebiedsindeling: {edition or 'geen geladen'} {data['gebieden']}")
+    for kind, label in (("signals", "Signalen"), ("interventions", "Interventies")):
+        st = data[kind]
+        print(
+            f"{label}: {st['totaal']} ({st['van']} t/m {st['tot']}), "
+            f"buiten indeling: {st['buiten_indeling']}"
+        )
+        for key in ("per_bron", "per_thema", "per_plaatsing"):
+            if st.get(key):
+                print(
+                    f"  {key.replace('_', ' ')}: "
+                    + ", ".join(f"{k} {v}" for k, v in sorted(st[key].items()))
+                )
+    print(f"Quarantaine: {data['quarantaine']} rijen")
+    last = data["laatste_import"]
+    print(
+        "Laatste import: "
+        + (
+            "geen"
+            if not last
+            else f"{last['bestand']} ({last['soort']}) op {last['op']} door {last['door']}"
+        )
+    )
+    return 0
+
+
+def cmd_boundaries(args, settings) -> int:
+    engine = ops.open_store(settings)
+    if args.action == "load":
+        result = ops.load_boundary_files(
+            engine, settings, [Path(p) for p in args.files], edition=args.editie
+        )
+    else:
+        from oovgeo import pdok
+
+        year = args.jaar or date.today().year
+        frames = []
+        for code in settings.gemeenten:
+            try:
+                frames.append(
+                    pdok.fetch_boundaries(code, year, base_url=settings.get("boundaries.pdok_url"))
+                )
+            except pdok.PdokUnavailable as exc:
+                print(str(exc), file=sys.stderr)
+                return 2
+        import geopandas as gpd
+        import pandas as pd
+
+        gdf = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
+        result = ops.store_areas(engine, settings, gdf, actor="cli")
+    _print_json(result) if args.json else print(
+        f"Gebiedsindeling {result['editie']} geladen: {result['gebieden']}"
+        + (
+            f"; in gebruik, opnieuw geplaatst: {result['herplaatst']}"
+            if result["actief"]
+            else "; niet in gebruik (een nieuwere of ingestelde editie is actief)"
+        )
+    )
+    return 0
+
+
+def cmd_population(args, settings) -> int:
+    engine = ops.open_store(settings)
+    result = ops.load_population(engine, Path(args.file))
+    print(
+        f"Inwoners geladen: {result['rijen']} rijen, {result['gebieden_bijgewerkt']} gebieden "
+        f"bijgewerkt, {result['niet_gevonden']} codes niet in de geladen gebiedsindelingen."
+    )
+    return 0
+
+
+def cmd_import(args, settings) -> int:
+    engine = ops.open_store(settings)
+    path = Path(args.file)
+    report = ops.run_import(
+        engine,
+        settings,
+        kind=args.kind,
+        data=path.read_bytes(),
+        filename=path.name,
+        profile_name=args.profile,
+        progress=_Bar(),
+    )
+    if args.json:
+        _print_json(report.to_dict())
+    else:
+        print("\n".join(report.summary()))
+        if report.rejected:
+            print("Afgewezen rijen staan in quarantaine: `oovgeo quarantine export --out FILE`.")
+    return 0
+
+
+def cmd_quarantine(args, settings) -> int:
+    from oovgeo.exports import to_csv_bytes, to_xlsx_bytes
+
+    engine = ops.open_store(settings)
+    with engine.connect() as conn:
+        frame = records.quarantine_frame(conn, kind=args.soort, batch_id=args.batch)
+    data = to_xlsx_bytes(frame) if args.out.endswith(".xlsx") else to_csv_bytes(frame)
+    Path(args.out).write_bytes(data)
+    print(f"{len(frame)} afgewezen rijen geschreven naar {args.out}")
+    return 0
+
+
+def cmd_backup(args, settings) -> int:
+    counts = backup(ops.open_store(settings), Path(args.file))
+    print(
+        f"Back-up geschreven naar {args.file}: {counts['signals']} signalen, "
+        f"{counts['interventions']} interventies."
+    )
+    return 0
+
+
+def cmd_restore(args, settings) -> int:
+    counts = restore(ops.open_store(settings), Path(args.file))
+    print(
+        f"Teruggezet uit {args.file}: {counts['signals']} signalen, "
+        f"{counts['interventions']} interventies."
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="oovgeo",
+        description="oovgeo: signalen, interventies en CBS-gebieden voor het OOV-team.",
+    )
+    p.add_argument(
+        "--config", help="configuratiebestand (TOML); standaard $OOVGEO_HOME/oovgeo.toml"
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("demo", help="maak de synthetische demodataset")
+    s.add_argument(
+        "--boundaries",
+        nargs="*",
+        default=[],
+        metavar="BESTAND",
+        help="gebiedsgrenzen voor de demo (standaard: geladen grenzen of fictieve stad)",
+    )
+    s.add_argument("--tot", help="laatste datum van de demo (jjjj-mm-dd, standaard vandaag)")
+    s.set_defaults(func=cmd_demo)
+
+    s = sub.add_parser("serve", help="start de app")
+    s.add_argument("--adres", default="127.0.0.1")
+    s.add_argument("--poort", type=int, default=8501)
+    s.add_argument("--productie", action="store_true", help="geen ontwikkelidentiteit")
+    s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser("status", help="wat staat er in de database")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_status)
+
+    s = sub.add_parser("boundaries", help="gebiedsgrenzen laden of downloaden")
+    bsub = s.add_subparsers(dest="action", required=True)
+    b = bsub.add_parser("load", help="laad GeoJSON/GeoPackage/Shapefile")
+    b.add_argument("files", nargs="+")
+    b.add_argument(
+        "--editie", type=int, help="jaar van de gebiedsindeling als het bestand het niet zegt"
+    )
+    b.add_argument("--json", action="store_true")
+    b = bsub.add_parser("fetch", help="download van PDOK (internet nodig)")
+    b.add_argument("--jaar", type=int)
+    b.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_boundaries)
+
+    s = sub.add_parser("population", help="inwonertallen laden")
+    psub = s.add_subparsers(dest="action", required=True)
+    b = psub.add_parser("load")
+    b.add_argument("file")
+    s.set_defaults(func=cmd_population)
+
+    s = sub.add_parser("import", help="signalen of interventies importeren (CSV/XLSX)")
+    s.add_argument("kind", choices=["signals", "interventions"])
+    s.add_argument("file")
+    s.add_argument("--profile", default="generiek")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_import)
+
+    s = sub.add_parser("quarantine", help="afgewezen rijen")
+    qsub = s.add_subparsers(dest="action", required=True)
+    b = qsub.add_parser("export")
+    b.add_argument("--out", required=True, help="bestand .csv of .xlsx")
+    b.add_argument("--soort", choices=["signals", "interventions"])
+    b.add_argument("--batch", type=int)
+    s.set_defaults(func=cmd_quarantine)
+
+    s = sub.add_parser("backup", help="online back-up naar een SQLite-bestand")
+    s.add_argument("file")
+    s.set_defaults(func=cmd_backup)
+    s = sub.add_parser("restore", help="zet een back-up terug (vervangt alle gegevens)")
+    s.add_argument("file")
+    s.set_defaults(func=cmd_restore)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings(config_file=args.config or True)
+        return args.func(args, settings)
+    except USER_ERRORS as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

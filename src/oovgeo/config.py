@@ -1,0 +1,306 @@
+"""Settings: one declarative table, read from a TOML file and ``OOVGEO_*`` environment variables.
+
+Precedence, lowest to highest: the defaults below, the TOML file, environment variables.
+The TOML file is ``$OOVGEO_CONFIG`` if set, else ``$OOVGEO_HOME/oovgeo.toml`` when it exists.
+Every scalar setting ``section.key`` can be overridden by ``OOVGEO_SECTION_KEY``; lists of
+codes (themes, sources, partners, outcomes) only from the TOML file.
+
+Every setting in ``SETTINGS`` must be documented in README.md (a test checks that).
+
+Example
+-------
+>>> s = load_settings(env={"OOVGEO_HOME": "/tmp/x"}, config_file=None)
+>>> s.get("privacy.suppression_threshold")
+5
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    default: Any
+    doc: str
+
+
+@dataclass(frozen=True)
+class Code:
+    """One entry of a configured code list: a stable code, a Dutch label and a colour."""
+
+    code: str
+    label: str
+    colour: str = "#777777"
+
+
+def _codes(*rows: tuple[str, str, str]) -> list[dict[str, str]]:
+    return [{"code": c, "label": label, "colour": colour} for c, label, colour in rows]
+
+
+# Defaults: the IVP themes of the domain note (colours chosen to stay apart in grey print too).
+DEFAULT_THEMES = _codes(
+    ("ondermijning", "Ondermijning", "#7b3294"),
+    ("woonoverlast", "Woonoverlast", "#e66101"),
+    ("zorg_veiligheid", "Zorg en veiligheid", "#1b9e77"),
+    ("digitale_veiligheid", "Digitale veiligheid", "#386cb0"),
+    ("arbeidsmigranten", "Arbeidsmigranten", "#b2182b"),
+    ("mensenhandel", "Mensenhandel", "#4d4d4d"),
+    ("brandveiligheid", "(Brand)veiligheid kwetsbare bewoners", "#fdb863"),
+    ("radicalisering", "Radicalisering", "#5e3c99"),
+    ("woninginbraak", "Woninginbraak", "#2166ac"),
+    ("jeugdoverlast", "Jeugdoverlast", "#a6611a"),
+)
+DEFAULT_SOURCES = _codes(
+    ("meld_een_vermoeden", "Meld een Vermoeden", "#7b3294"),
+    ("meldpunt_overlast", "Meldpunt overlast (MOR)", "#e66101"),
+    ("politie", "Politie", "#2166ac"),
+    ("boa", "BOA (handhaving)", "#1b9e77"),
+    ("wijkagent", "Wijkagent", "#386cb0"),
+    ("woningcorporatie", "Woningcorporatie", "#a6611a"),
+    ("zorgpartner", "Zorgpartner", "#5e3c99"),
+    ("riec", "RIEC", "#4d4d4d"),
+)
+DEFAULT_PARTNERS = _codes(
+    ("politie", "Politie", "#2166ac"),
+    ("belastingdienst", "Belastingdienst", "#4d4d4d"),
+    ("omgevingsdienst", "Omgevingsdienst", "#1b9e77"),
+    ("arbeidsinspectie", "Nederlandse Arbeidsinspectie", "#b2182b"),
+    ("brandweer", "Brandweer", "#e66101"),
+    ("woningcorporatie", "Woningcorporatie", "#a6611a"),
+    ("handhaving", "Gemeentelijke handhaving", "#7b3294"),
+)
+DEFAULT_OUTCOMES = _codes(
+    ("geen_bevindingen", "Geen bevindingen", "#999999"),
+    ("waarschuwing", "Waarschuwing", "#fdb863"),
+    ("bestuurlijke_boete", "Bestuurlijke boete", "#e66101"),
+    ("last_onder_dwangsom", "Last onder dwangsom", "#b2182b"),
+    ("sluiting", "Sluiting (o.a. art. 13b Opiumwet)", "#4d4d4d"),
+    ("bibob", "Bibob-vervolg", "#7b3294"),
+    ("zorg_doorverwijzing", "Doorverwijzing naar zorg", "#1b9e77"),
+)
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("home", "data", "Data folder (database, uploads, caches); env OOVGEO_HOME."),
+    Setting(
+        "database_url",
+        "",
+        "SQLAlchemy URL; empty means SQLite at HOME/oovgeo.db; env OOVGEO_DATABASE_URL.",
+    ),
+    Setting("gemeenten", ["GM0622"], "CBS codes of the municipality (or municipalities)."),
+    Setting("boundaries.edition", 0, "Boundary edition (year) in use; 0 = newest loaded."),
+    Setting(
+        "boundaries.tolerance_m",
+        200.0,
+        "Points up to this many metres outside every area go to the nearest area.",
+    ),
+    Setting(
+        "boundaries.pdok_url",
+        "https://api.pdok.nl/cbs/wijken-en-buurten-{year}/ogc/v1",
+        "Base URL of the PDOK OGC API for `boundaries fetch`.",
+    ),
+    Setting("themes", DEFAULT_THEMES, "Theme taxonomy: list of {code, label, colour}."),
+    Setting("sources", DEFAULT_SOURCES, "Signal sources: list of {code, label, colour}."),
+    Setting("partners", DEFAULT_PARTNERS, "Intervention partners: list of {code, label, colour}."),
+    Setting("outcomes", DEFAULT_OUTCOMES, "Intervention outcomes: list of {code, label, colour}."),
+    Setting(
+        "privacy.suppression_threshold", 5, "Counts below this show as '<k' to protected roles."
+    ),
+    Setting("privacy.min_inhabitants", 50, "Rates are hidden for areas with fewer inhabitants."),
+    Setting("retention.signals_months", 60, "Keep signals this many months after their date."),
+    Setting(
+        "retention.interventions_months",
+        84,
+        "Keep interventions this many months after their date.",
+    ),
+    Setting("retention.quarantine_days", 90, "Keep rejected import rows this many days."),
+    Setting("import.max_file_mb", 25, "Largest accepted import file in MB."),
+    Setting("import.max_rows", 1_000_000, "Most rows accepted in one import file."),
+    Setting("import.profiles_file", "", "Extra column-profile TOML; empty = HOME/profiles.toml."),
+    Setting("geocoder.enabled", False, "Geocode addresses with the PDOK Locatieserver (online)."),
+    Setting(
+        "geocoder.url",
+        "https://api.pdok.nl/bzk/locatieserver/search/v3_1/free",
+        "PDOK Locatieserver endpoint.",
+    ),
+    Setting("maps.assets", "local", "'local' serves Leaflet from this server; 'cdn' from CDNs."),
+    Setting("maps.basemap", "grijs", "Default basemap: grijs, standaard, luchtfoto, osm, geen."),
+    Setting("demo.seed", 42, "Seed of the synthetic demo data set."),
+    Setting(
+        "auth.production",
+        False,
+        "true forbids the development identity, whatever the environment says.",
+    ),
+)
+
+_BY_KEY = {s.key: s for s in SETTINGS}
+_LIST_KEYS = {"gemeenten", "themes", "sources", "partners", "outcomes"}
+
+
+class ConfigError(ValueError):
+    """A setting is missing, of the wrong type or inconsistent (message in Dutch)."""
+
+
+def env_name(key: str) -> str:
+    """``privacy.suppression_threshold`` -> ``OOVGEO_PRIVACY_SUPPRESSION_THRESHOLD``."""
+    return "OOVGEO_" + re.sub(r"[^A-Za-z0-9]", "_", key).upper()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings; read with ``get(key)`` or the typed helpers."""
+
+    values: Mapping[str, Any]
+    config_file: Path | None = None
+    errors: tuple[str, ...] = field(default=())
+
+    def get(self, key: str) -> Any:
+        return self.values[key]
+
+    @property
+    def home(self) -> Path:
+        return Path(self.values["home"]).expanduser().resolve()
+
+    @property
+    def database_url(self) -> str:
+        url = self.values["database_url"]
+        return url or f"sqlite:///{self.home / 'oovgeo.db'}"
+
+    @property
+    def gemeenten(self) -> list[str]:
+        return list(self.values["gemeenten"])
+
+    def codes(self, kind: str) -> list[Code]:
+        """Configured code list: ``themes``, ``sources``, ``partners`` or ``outcomes``."""
+        return [Code(**row) for row in self.values[kind]]
+
+    def labels(self, kind: str) -> dict[str, str]:
+        return {c.code: c.label for c in self.codes(kind)}
+
+
+def _coerce(key: str, value: Any) -> Any:
+    default = _BY_KEY[key].default
+    if isinstance(default, bool):
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in {"1", "true", "ja", "yes", "on"}:
+            return True
+        if text in {"0", "false", "nee", "no", "off", ""}:
+            return False
+        raise ConfigError(f"instelling {key}: '{value}' is geen ja/nee-waarde")
+    if isinstance(default, int):
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"instelling {key}: '{value}' is geen geheel getal") from None
+    if isinstance(default, float):
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"instelling {key}: '{value}' is geen getal") from None
+    if isinstance(default, list):
+        if not isinstance(value, list):
+            raise ConfigError(f"instelling {key} moet een lijst zijn")
+        return value
+    return str(value)
+
+
+def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for name, value in data.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, Mapping) and key not in _BY_KEY:
+            flat.update(_flatten(value, key + "."))
+        else:
+            flat[key] = value
+    return flat
+
+
+def _check_codes(key: str, rows: list[Any]) -> None:
+    seen = set()
+    for row in rows:
+        if not isinstance(row, Mapping) or not {"code", "label"} <= set(row):
+            raise ConfigError(f"instelling {key}: elk item heeft minstens 'code' en 'label'")
+        if not re.fullmatch(r"[a-z0-9_]+", str(row["code"])):
+            raise ConfigError(
+                f"instelling {key}: code '{row['code']}' mag alleen a-z, 0-9 en _ bevatten"
+            )
+        if row["code"] in seen:
+            raise ConfigError(f"instelling {key}: code '{row['code']}' komt dubbel voor")
+        seen.add(row["code"])
+
+
+def _check(values: dict[str, Any]) -> None:
+    for key in ("themes", "sources", "partners", "outcomes"):
+        _check_codes(key, values[key])
+        values[key] = [
+            {"code": r["code"], "label": r["label"], "colour": r.get("colour", "#777777")}
+            for r in values[key]
+        ]
+    for code in values["gemeenten"]:
+        if not re.fullmatch(r"GM\d{4}", str(code)):
+            raise ConfigError(f"instelling gemeenten: '{code}' is geen CBS-gemeentecode (GMnnnn)")
+    if values["privacy.suppression_threshold"] < 1:
+        raise ConfigError("instelling privacy.suppression_threshold moet minstens 1 zijn")
+    if values["boundaries.tolerance_m"] < 0:
+        raise ConfigError("instelling boundaries.tolerance_m mag niet negatief zijn")
+    if values["maps.assets"] not in {"local", "cdn"}:
+        raise ConfigError("instelling maps.assets moet 'local' of 'cdn' zijn")
+
+
+def load_settings(
+    env: Mapping[str, str] | None = None, config_file: Path | str | None | bool = True
+) -> Settings:
+    """Resolve settings from defaults, the TOML file and the environment.
+
+    Parameters
+    ----------
+    env
+        Environment to read (default ``os.environ``); tests pass a dict.
+    config_file
+        ``True`` finds the file as described in the module docstring; a path reads that
+        file; ``None``/``False`` reads none.
+    """
+    env = os.environ if env is None else env
+    values: dict[str, Any] = {s.key: s.default for s in SETTINGS}
+    if "OOVGEO_HOME" in env:
+        values["home"] = env["OOVGEO_HOME"]
+
+    path: Path | None = None
+    if config_file is True:
+        if env.get("OOVGEO_CONFIG"):
+            path = Path(env["OOVGEO_CONFIG"])
+        elif (Path(values["home"]) / "oovgeo.toml").exists():
+            path = Path(values["home"]) / "oovgeo.toml"
+    elif config_file:
+        path = Path(config_file)
+    if path is not None:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"configuratiebestand {path} bestaat niet") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"configuratiebestand {path} is geen geldige TOML: {exc}") from None
+        for key, value in _flatten(data).items():
+            if key not in _BY_KEY:
+                raise ConfigError(f"onbekende instelling '{key}' in {path}")
+            values[key] = _coerce(key, value)
+
+    for key in _BY_KEY:
+        if key in _LIST_KEYS:
+            continue
+        name = env_name(key)
+        if name in env:
+            values[key] = _coerce(key, env[name])
+    if "OOVGEO_GEMEENTEN" in env:
+        values["gemeenten"] = [c.strip() for c in env["OOVGEO_GEMEENTEN"].split(",") if c.strip()]
+    _check(values)
+    return Settings(values=values, config_file=path)

@@ -1,0 +1,1 @@
+"""Imports of signals and interventions: readers, profiles, validation, placement."""

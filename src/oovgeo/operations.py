@@ -1,0 +1,226 @@
+"""What the CLI and the app both do: open the store, load areas, import files, build the demo.
+
+Each function is one user-level operation in one transaction, with an audit record.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from oovgeo import areas as area_io
+from oovgeo.areas import BoundaryError
+from oovgeo.config import Settings
+from oovgeo.ingest.engine import Geocoder, ImportError_, ImportReport, Progress, import_file
+from oovgeo.ingest.placement import AreaIndex
+from oovgeo.ingest.profiles import Profile, ProfileError, load_profiles
+from oovgeo.ingest.readers import ReadError
+from oovgeo.store import audit, schema
+from oovgeo.store.areas_repo import (
+    active_edition,
+    count_areas,
+    editions,
+    load_areas,
+    save_areas,
+    set_active_edition,
+)
+from oovgeo.store.db import make_engine, set_meta, writing
+from oovgeo.store.records import replace_all
+
+# Errors caused by the input, shown to the user as their (Dutch) message; anything else is a
+# bug and is shown without details (P5).
+USER_ERRORS = (BoundaryError, ImportError_, ProfileError, ReadError)
+
+_ENGINES: dict[str, Engine] = {}
+
+
+def open_store(settings: Settings) -> Engine:
+    """The engine for the configured database (one per URL and process)."""
+    url = settings.database_url
+    if url not in _ENGINES:
+        _ENGINES[url] = make_engine(url)
+    return _ENGINES[url]
+
+
+def profiles(settings: Settings) -> dict[str, Profile]:
+    extra = settings.get("import.profiles_file")
+    return load_profiles(Path(extra) if extra else settings.home / "profiles.toml")
+
+
+def profile(settings: Settings, name: str) -> Profile:
+    available = profiles(settings)
+    if name not in available:
+        raise ProfileError(
+            f"onbekend profiel '{name}'; beschikbaar: {', '.join(sorted(available))}"
+        )
+    return available[name]
+
+
+def store_areas(
+    engine: Engine, settings: Settings, gdf: gpd.GeoDataFrame, *, actor: str, origin: str = "cli"
+) -> dict:
+    """Save an edition of areas; when it becomes the edition in use, re-place every record."""
+    edition = int(gdf["edition"].max())
+    with writing(engine) as conn:
+        saved = save_areas(conn, gdf)
+        configured = settings.get("boundaries.edition")
+        current = active_edition(conn, configured)
+        becomes_active = configured == edition or (
+            not configured and (current is None or edition >= current)
+        )
+        replaced = {}
+        if becomes_active:
+            set_active_edition(conn, edition)
+            index = AreaIndex(load_areas(conn, edition))
+            replaced = replace_all(conn, index, edition, settings.get("boundaries.tolerance_m"))
+        audit.record(
+            conn,
+            actor=actor,
+            action="boundaries_load",
+            obj=f"editie {edition}",
+            origin=origin,
+            detail={"gebieden": saved, "actief": becomes_active},
+        )
+        levels = count_areas(conn, edition)
+    return {"editie": edition, "gebieden": levels, "actief": becomes_active, "herplaatst": replaced}
+
+
+def load_boundary_files(
+    engine: Engine,
+    settings: Settings,
+    paths: Sequence[Path],
+    *,
+    edition: int | None = None,
+    actor: str = "cli",
+) -> dict:
+    gdf = area_io.load_boundaries(list(paths), edition=edition, gemeenten=settings.gemeenten)
+    return store_areas(engine, settings, gdf, actor=actor)
+
+
+def load_population(engine: Engine, path: Path, *, actor: str = "cli") -> dict:
+    """Fill inhabitants of stored areas from a CSV (code, year, inhabitants)."""
+    population = area_io.read_population(path)
+    updated = 0
+    with writing(engine) as conn:
+        for row in population.dropna(subset=["inhabitants"]).itertuples(index=False):
+            updated += conn.execute(
+                schema.areas.update()
+                .where(schema.areas.c.code == row.code, schema.areas.c.edition == int(row.year))
+                .values(inhabitants=int(row.inhabitants))
+            ).rowcount
+        audit.record(
+            conn,
+            actor=actor,
+            action="population_load",
+            obj=str(Path(path).name),
+            detail={"rijen": len(population), "bijgewerkt": updated},
+        )
+    return {
+        "rijen": len(population),
+        "gebieden_bijgewerkt": updated,
+        "niet_gevonden": len(population) - updated,
+    }
+
+
+def run_import(
+    engine: Engine,
+    settings: Settings,
+    *,
+    kind: str,
+    data: bytes,
+    filename: str,
+    profile_name: str = "generiek",
+    actor: str = "cli",
+    origin: str = "cli",
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    return import_file(
+        engine,
+        settings,
+        profile(settings, profile_name),
+        kind=kind,
+        data=data,
+        filename=filename,
+        actor=actor,
+        origin=origin,
+        today=today,
+        geocoder=make_geocoder(engine, settings),
+        progress=progress,
+    )
+
+
+def make_geocoder(engine: Engine, settings: Settings) -> Geocoder | None:
+    """A cached PDOK geocoder when enabled in the settings, else None."""
+    if not settings.get("geocoder.enabled"):
+        return None
+    from oovgeo import pdok
+    from oovgeo.store.geocache import cached
+
+    return cached(engine, lambda q: pdok.geocode(q, base_url=settings.get("geocoder.url")))
+
+
+def has_data(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        n = conn.execute(select(func.count()).select_from(schema.signals)).scalar_one()
+        return bool(n) or bool(editions(conn))
+
+
+def build_demo(
+    engine: Engine,
+    settings: Settings,
+    *,
+    boundary_files: Sequence[Path] = (),
+    end: date | None = None,
+    actor: str = "demo",
+    progress: Progress | None = None,
+) -> dict:
+    """Fill the store with the synthetic demo data set.
+
+    Areas: the given boundary files, else the areas already stored, else the fictitious town.
+    The frames go through the same import engine as a real export.
+    """
+    from oovgeo import demo
+
+    seed = settings.get("demo.seed")
+    if boundary_files:
+        load_boundary_files(engine, settings, boundary_files, actor=actor)
+    with engine.connect() as conn:
+        edition = active_edition(conn, settings.get("boundaries.edition"))
+    if edition is None:
+        store_areas(engine, settings, demo.fictitious_town(), actor=actor)
+        with engine.connect() as conn:
+            edition = active_edition(conn)
+    areas = load_areas(engine, edition)
+    data = demo.generate(areas, seed=seed, end=end or date.today())
+    reports = {}
+    for kind, frame in (("signals", data.signals), ("interventions", data.interventions)):
+        reports[kind] = run_import(
+            engine,
+            settings,
+            kind=kind,
+            data=_csv_bytes(frame),
+            filename=f"demo_{kind}_seed{seed}.csv",
+            actor=actor,
+            origin="demo",
+            today=end or date.today(),
+            progress=progress,
+        )
+    with writing(engine) as conn:
+        set_meta(conn, "demo", str(seed))
+    return {"editie": edition, "notities": data.notes, **reports}
+
+
+def _csv_bytes(frame: pd.DataFrame) -> bytes:
+    buf = io.StringIO()
+    out = frame.copy()
+    if "datum" in out:
+        out["datum"] = pd.to_datetime(out["datum"]).dt.strftime("%d-%m-%Y")
+    out.to_csv(buf, sep=";", index=False, decimal=",")
+    return buf.getvalue().encode("utf-8")

@@ -1,0 +1,1 @@
+"""Persistence: schema, engine, repositories, audit log, backup and restore."""

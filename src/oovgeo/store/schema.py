@@ -1,0 +1,209 @@
+"""Database schema (SQLAlchemy Core), the same for SQLite and PostgreSQL.
+
+Geometries are stored as WKB in RD New (EPSG:28992) so no spatial extension is needed;
+placement happens in Python with shapely.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+SCHEMA_VERSION = 1
+
+metadata = MetaData()
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+areas = Table(
+    "areas",
+    metadata,
+    Column("edition", Integer, primary_key=True),
+    Column("code", String(16), primary_key=True),
+    Column("level", String(10), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("parent_code", String(16)),
+    Column("gemeente_code", String(8), nullable=False),
+    Column("inhabitants", Integer),
+    Column("land_ha", Float),
+    Column("geometry", LargeBinary, nullable=False),
+)
+
+import_batches = Table(
+    "import_batches",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),  # signals | interventions
+    Column("filename", String(255), nullable=False),
+    Column("file_sha256", String(64), nullable=False),
+    Column("profile", String(64), nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    Column("imported_by", String(128), nullable=False),
+    Column("rows_in", Integer, nullable=False),
+    Column("inserted", Integer, nullable=False),
+    Column("updated", Integer, nullable=False),
+    Column("rejected", Integer, nullable=False),
+    Column("duplicates", Integer, nullable=False),
+    Column("report", Text, nullable=False),  # JSON of the full report
+    Index("ix_batches_sha", "kind", "file_sha256"),
+)
+
+# Columns shared by signals and interventions: where a record is and how it got there.
+# placement: 'punt' (coordinates inside an area), 'nabij' (coordinates within the tolerance
+# outside every area, given to the nearest), 'gebied' (only an area code was known),
+# 'geocode' (address geocoded), 'geen' (not placeable in the current edition).
+
+
+def _placed_columns() -> list[Column]:
+    return [
+        Column("datum", Date, nullable=False),
+        Column("thema", String(40), nullable=False),
+        Column("x", Float),
+        Column("y", Float),
+        Column("placement", String(10), nullable=False),
+        Column("source_area_code", String(16)),  # area code as given in the file
+        Column("buurt_code", String(16)),
+        Column("wijk_code", String(16)),
+        Column("gemeente_code", String(8)),
+        Column("edition", Integer),
+        Column("adres", String(200)),
+        Column("batch_id", ForeignKey("import_batches.id"), nullable=False),
+        Column("row_hash", String(64), nullable=False),
+        Column("keep_until", Date, nullable=False),
+        Column("version", Integer, nullable=False, default=1),
+    ]
+
+
+signals = Table(
+    "signals",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source_system", String(64), nullable=False),
+    Column("source_id", String(100), nullable=False),
+    Column("bron", String(40), nullable=False),
+    *_placed_columns(),
+    Column("postcode", String(8)),
+    Column("huisnummer", String(12)),
+    Column("dossiernummer", String(60)),
+    Column("anoniem", Boolean),
+    UniqueConstraint("source_system", "source_id", name="uq_signals_source"),
+    Index("ix_signals_datum", "datum"),
+    Index("ix_signals_buurt", "buurt_code"),
+)
+
+interventions = Table(
+    "interventions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("source_system", String(64), nullable=False),
+    Column("source_id", String(100), nullable=False),
+    *_placed_columns(),
+    Column("partners", String(300)),  # ';'-joined partner codes
+    Column("uitkomst", String(40)),
+    Column("maatregel", String(100)),
+    UniqueConstraint("source_system", "source_id", name="uq_interventions_source"),
+    Index("ix_interventions_datum", "datum"),
+)
+
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("batch_id", ForeignKey("import_batches.id"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("row_number", Integer, nullable=False),
+    Column("reasons", Text, nullable=False),  # JSON list of {field, rule, message, value}
+    Column("row_data", Text, nullable=False),  # JSON {header: value}, allow-listed columns only
+    Column("keep_until", Date, nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("object", String(200), nullable=False),
+    Column("result", String(32), nullable=False),
+    Column("origin", String(128), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+# Answers of the PDOK geocoder, so an address is sent at most once.
+geocode_cache = Table(
+    "geocode_cache",
+    metadata,
+    Column("query", String(250), primary_key=True),
+    Column("x", Float),
+    Column("y", Float),
+    Column("found", Boolean, nullable=False),
+    Column("fetched_at", DateTime(timezone=True), nullable=False),
+)
+
+# The coordinators' list of intervention targets (filled by the targets issue).
+shortlist = Table(
+    "shortlist",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("title", String(200), nullable=False),
+    Column("x", Float),
+    Column("y", Float),
+    Column("buurt_code", String(16)),
+    Column("wijk_code", String(16)),
+    Column("themes", String(300), nullable=False, default=""),
+    Column("reason", Text, nullable=False, default=""),
+    Column("meeting", String(100), nullable=False, default=""),
+    Column("partners", String(300), nullable=False, default=""),
+    Column("status", String(20), nullable=False, default="voorgesteld"),
+    Column("version", Integer, nullable=False, default=1),
+    Column("created_by", String(128), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+shortlist_history = Table(
+    "shortlist_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("shortlist_id", ForeignKey("shortlist.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("changed_by", String(128), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Column("change", Text, nullable=False),  # JSON of the changed fields
+)
+
+# Order in which tables can be filled without breaking foreign keys (backup/restore).
+TABLE_ORDER = [
+    meta,
+    areas,
+    import_batches,
+    signals,
+    interventions,
+    quarantine,
+    audit_log,
+    geocode_cache,
+    shortlist,
+    shortlist_history,
+]

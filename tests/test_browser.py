@@ -1,0 +1,110 @@
+"""Headless Chromium against `streamlit run`: the start page draws the wijk map offline."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def app_server(tmp_path, shared_data):
+    """The app on demo data over the real Vlaardingen buurten, served on loopback."""
+    home = tmp_path / "home"
+    env = {**os.environ, "OOVGEO_HOME": str(home), "OOVGEO_DEV_IDENTITY": "1"}
+    env.pop("OOVGEO_DATABASE_URL", None)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "oovgeo.cli",
+            "demo",
+            "--boundaries",
+            str(shared_data / "buurten_2025.geojson"),
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=1)  # noqa: S310
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start: " + proc.stderr.read().decode()[-2000:])
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_start_page_draws_the_wijk_map(app_server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium missing: scripts/test installs Debian's chromium")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(app_server, wait_until="domcontentloaded")
+        page.get_by_text("Wijken (8)").wait_for(timeout=60_000)
+        frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
+        paths = frame.locator("path.leaflet-interactive")
+        paths.first.wait_for(timeout=60_000)
+        assert paths.count() == 8  # one outline per wijk of Vlaardingen, drawn without tiles
+        frame.locator(".leaflet-container").wait_for()
+        assert page.get_by_text("oovgeo · Vlaardingen").count() >= 1
+        page.screenshot(path=str(tmp_path / "startpagina.png"), full_page=True)
+        if os.environ.get("OOVGEO_SCREENSHOT"):
+            page.screenshot(path=os.environ["OOVGEO_SCREENSHOT"], full_page=True)
+        browser.close()

@@ -1,0 +1,75 @@
+"""Settings: defaults, TOML file, environment, and every setting documented in the README."""
+
+from pathlib import Path
+
+import pytest
+
+from oovgeo.config import SETTINGS, ConfigError, env_name, load_settings
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_every_setting_is_documented_in_the_readme():
+    text = README.read_text(encoding="utf-8")
+    missing = [s.key for s in SETTINGS if f"`{s.key}`" not in text]
+    assert not missing, f"settings missing from README.md: {missing}"
+    env_missing = [
+        env_name(s.key)
+        for s in SETTINGS
+        if s.key not in {"themes", "sources", "partners", "outcomes", "gemeenten"}
+        and env_name(s.key) not in text
+    ]
+    assert not env_missing, f"environment variables missing from README.md: {env_missing}"
+
+
+def test_precedence_defaults_file_environment(tmp_path):
+    cfg = tmp_path / "oovgeo.toml"
+    cfg.write_text(
+        'gemeenten = ["GM0606"]\n[privacy]\nsuppression_threshold = 10\n'
+        "[boundaries]\ntolerance_m = 50\n",
+        encoding="utf-8",
+    )
+    s = load_settings(env={"OOVGEO_HOME": str(tmp_path)}, config_file=True)
+    assert s.get("privacy.suppression_threshold") == 10
+    assert s.gemeenten == ["GM0606"]
+    s = load_settings(
+        env={"OOVGEO_HOME": str(tmp_path), "OOVGEO_PRIVACY_SUPPRESSION_THRESHOLD": "7"},
+        config_file=True,
+    )
+    assert s.get("privacy.suppression_threshold") == 7
+    assert s.get("boundaries.tolerance_m") == 50.0
+    assert s.database_url == f"sqlite:///{tmp_path.resolve() / 'oovgeo.db'}"
+
+
+def test_database_url_from_environment(tmp_path):
+    s = load_settings(env={"OOVGEO_DATABASE_URL": "postgresql+psycopg://u@h/db"}, config_file=None)
+    assert s.database_url == "postgresql+psycopg://u@h/db"
+
+
+def test_theme_taxonomy_is_configuration(tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(
+        '[[themes]]\ncode = "drugs"\nlabel = "Drugsoverlast"\ncolour = "#ff0000"\n',
+        encoding="utf-8",
+    )
+    s = load_settings(env={}, config_file=cfg)
+    assert [c.code for c in s.codes("themes")] == ["drugs"]
+    assert s.labels("themes") == {"drugs": "Drugsoverlast"}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("onzin = 1\n", "onbekende instelling 'onzin'"),
+        ('gemeenten = ["Vlaardingen"]\n', "geen CBS-gemeentecode"),
+        ("[privacy]\nsuppression_threshold = 'vijf'\n", "geen geheel getal"),
+        ('[[themes]]\ncode = "A B"\nlabel = "x"\n', "mag alleen a-z"),
+        ("[maps]\nassets = 'internet'\n", "maps.assets"),
+        ("dit is geen toml", "geen geldige TOML"),
+    ],
+)
+def test_bad_configuration_gets_a_clear_message(tmp_path, content, message):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_settings(env={}, config_file=cfg)
