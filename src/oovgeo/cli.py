@@ -144,35 +144,19 @@ def cmd_status(args, settings) -> int:
 def cmd_boundaries(args, settings) -> int:
     engine = ops.open_store(settings)
     if args.action == "load":
-        result = ops.load_boundary_files(
-            engine, settings, [Path(p) for p in args.files], edition=args.editie
-        )
+        paths = [Path(p) for p in args.files]
+        result = ops.load_boundary_files(engine, settings, paths, edition=args.editie)
     else:
-        from oovgeo import pdok
-
-        year = args.jaar or date.today().year
-        frames = []
-        for code in settings.gemeenten:
-            try:
-                frames.append(
-                    pdok.fetch_boundaries(code, year, base_url=settings.get("boundaries.pdok_url"))
-                )
-            except pdok.PdokUnavailable as exc:
-                print(str(exc), file=sys.stderr)
-                return 2
-        import geopandas as gpd
-        import pandas as pd
-
-        gdf = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
-        result = ops.store_areas(engine, settings, gdf, actor="cli")
-    _print_json(result) if args.json else print(
-        f"Gebiedsindeling {result['editie']} geladen: {result['gebieden']}"
-        + (
-            f"; in gebruik, opnieuw geplaatst: {result['herplaatst']}"
-            if result["actief"]
-            else "; niet in gebruik (een nieuwere of ingestelde editie is actief)"
-        )
-    )
+        result = ops.fetch_boundaries(engine, settings, args.jaar or date.today().year)
+    if args.json:
+        _print_json(result)
+        return 0
+    line = f"Gebiedsindeling {result['editie']} geladen: {result['gebieden']}"
+    if result["actief"]:
+        line += f"; in gebruik, opnieuw geplaatst: {result['herplaatst']}"
+    else:
+        line += "; niet in gebruik (een nieuwere of ingestelde editie is actief)"
+    print(line)
     return 0
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from oovgeo import areas as area_io
+from oovgeo import pdok
 from oovgeo.areas import BoundaryError
 from oovgeo.config import Settings
 from oovgeo.ingest.engine import Geocoder, ImportError_, ImportReport, Progress, import_file
@@ -35,7 +36,7 @@ from oovgeo.store.records import replace_all
 
 # Errors caused by the input, shown to the user as their (Dutch) message; anything else is a
 # bug and is shown without details (P5).
-USER_ERRORS = (BoundaryError, ImportError_, ProfileError, ReadError)
+USER_ERRORS = (BoundaryError, ImportError_, ProfileError, ReadError, pdok.PdokError)
 
 _ENGINES: dict[str, Engine] = {}
 
@@ -103,6 +104,16 @@ def load_boundary_files(
     return store_areas(engine, settings, gdf, actor=actor)
 
 
+def fetch_boundaries(engine: Engine, settings: Settings, year: int, *, actor: str = "cli") -> dict:
+    """Download the configured municipalities' boundaries from PDOK and store them."""
+    frames = [
+        pdok.fetch_boundaries(code, year, base_url=settings.get("boundaries.pdok_url"))
+        for code in settings.gemeenten
+    ]
+    gdf = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
+    return store_areas(engine, settings, gdf, actor=actor)
+
+
 def load_population(engine: Engine, path: Path, *, actor: str = "cli") -> dict:
     """Fill inhabitants of stored areas from a CSV (code, year, inhabitants)."""
     population = area_io.read_population(path)
@@ -160,10 +171,15 @@ def make_geocoder(engine: Engine, settings: Settings) -> Geocoder | None:
     """A cached PDOK geocoder when enabled in the settings, else None."""
     if not settings.get("geocoder.enabled"):
         return None
-    from oovgeo import pdok
     from oovgeo.store.geocache import cached
 
-    return cached(engine, lambda q: pdok.geocode(q, base_url=settings.get("geocoder.url")))
+    def lookup(address: str) -> dict | None:
+        try:
+            return pdok.geocode(address, base_url=settings.get("geocoder.url"))
+        except pdok.PdokError as exc:  # offline, HTTP error or garbage: not usable now
+            raise ConnectionError(str(exc)) from exc
+
+    return cached(engine, lookup)
 
 
 def has_data(engine: Engine) -> bool:

@@ -23,10 +23,7 @@ def cached(engine: Engine, lookup: Callable[[str], dict | None]) -> Callable[[st
             row = conn.execute(select(geocode_cache).where(geocode_cache.c.query == key)).first()
         if row is not None:
             return {"x": row.x, "y": row.y} if row.found else None
-        try:
-            hit = lookup(address)
-        except OSError as exc:  # PdokUnavailable and URLError are OSErrors
-            raise ConnectionError(str(exc)) from exc
+        hit = lookup(address)  # ConnectionError passes through: nothing is cached then
         with writing(engine) as conn:
             conn.execute(
                 geocode_cache.insert().values(
