@@ -108,3 +108,30 @@ def test_start_page_draws_the_wijk_map(app_server, tmp_path):
         if os.environ.get("OOVGEO_SCREENSHOT"):
             page.screenshot(path=os.environ["OOVGEO_SCREENSHOT"], full_page=True)
         browser.close()
+
+
+def test_data_page_upload_shows_the_report(app_server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    export = tmp_path / "export_week12.csv"
+    export.write_bytes(
+        "melding_id;datum;thema;bron;x;y;naam_melder\n"
+        "W1;03-02-2025;woonoverlast;boa;83065,0;436518,0;Jan Jansen\n"
+        "W2;04-02-2025;Fietsendiefstal;boa;83065,0;436518,0;\n"
+        "W1;03-02-2025;woonoverlast;boa;83065,0;436518,0;Jan Jansen\n".encode("cp1252")
+    )
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(app_server, wait_until="domcontentloaded")
+        page.get_by_role("link", name="Gegevens").click()
+        page.get_by_text("Gegevens importeren").wait_for(timeout=30_000)
+        page.locator("input[type='file']").set_input_files(str(export))
+        page.get_by_text("export_week12.csv").first.wait_for()
+        page.get_by_role("button", name="Importeren").click()
+        page.get_by_text("3 rijen gelezen, 1 geaccepteerd").wait_for(timeout=30_000)
+        body = page.locator("body").inner_text()
+        assert "1 afgewezen, 1 dubbel" in body
+        assert "onbekend thema" in body
+        assert "naam_melder" in body and "Jan Jansen" not in body
+        browser.close()
