@@ -70,3 +70,35 @@ def test_area_only_codes(two_buurten):
     assert index.by_code("BU00010201") == ("BU00010201", "WK000102", "GM0001")
     assert index.by_code("WK000101") == (None, "WK000101", "GM0001")
     assert index.by_code("BU99999999") is None
+
+
+def test_agrees_with_geopandas_sjoin_on_real_buurten(shared_data):
+    gdf = gpd.read_file(shared_data / "buurten_2025.geojson")
+    areas = gpd.GeoDataFrame(
+        {
+            "level": "buurt",
+            "code": gdf["statcode"],
+            "parent_code": gdf["wk_code"],
+            "gemeente_code": gdf["gm_code"],
+        },
+        geometry=gdf.geometry,
+        crs=gdf.crs,
+    )
+    rng = np.random.default_rng(7)
+    xmin, ymin, xmax, ymax = areas.total_bounds
+    x = rng.uniform(xmin - 500, xmax + 500, 20_000)
+    y = rng.uniform(ymin - 500, ymax + 500, 20_000)
+    ours = AreaIndex(areas).place(x, y, 100.0)
+
+    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(x, y), crs=areas.crs)
+    joined = gpd.sjoin(points, areas[["code", "geometry"]], predicate="within", how="left")
+    expected = joined.groupby(level=0)["code"].min()  # lowest code where polygons overlap
+    inside = expected.notna().to_numpy()
+    assert inside.sum() > 5_000 and (~inside).sum() > 1_000
+    assert (ours.buurt_code[inside] == expected[inside].to_numpy()).all()
+    assert set(ours.how[inside]) == {"punt"}
+    assert set(ours.how[~inside]) <= {"nabij", ""}
+    # outside every area: placed exactly when within 100 m of one
+    tree_dist = np.array([areas.distance(p).min() for p in points.geometry[~inside][:300]])
+    placed = ours.how[~inside][:300] == "nabij"
+    assert (placed == (tree_dist <= 100.0)).all()

@@ -226,8 +226,13 @@ def _code_lookup(codes: list, kp_values: dict[str, str]) -> dict[str, str]:
     return lookup
 
 
+def _per_value(raw: pd.Series, fn) -> pd.Series:
+    """Apply ``fn`` once per distinct value: exports repeat the same few values a lot."""
+    return raw.map({v: fn(v) for v in raw.unique()})
+
+
 def _map_codes(raw: pd.Series, lookup: dict[str, str], known: set[str]) -> pd.Series:
-    mapped = raw.map(lambda v: lookup.get(parse.normalise_header(v)) if v else None)
+    mapped = _per_value(raw, lambda v: lookup.get(parse.normalise_header(v)) if v else None)
     return mapped.where(mapped.isin(known), None)
 
 
@@ -343,30 +348,34 @@ def _coded(raw, fname, kp, codes, unknown_rule, col, *, required=True) -> pd.Ser
     return mapped
 
 
+_INVALID = object()
+
+
 def _bools(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    result, bad = [], []
-    for v in raw:
+    def one(v):
         try:
-            result.append(parse.parse_bool(v))
-            bad.append(False)
+            return parse.parse_bool(v)
         except parse.ParseError:
-            result.append(None)
-            bad.append(True)
-    return pd.Series(result, index=raw.index, dtype=object), np.array(bad, dtype=bool)
+            return _INVALID
+
+    values = _per_value(raw, one).astype(object)
+    bad = values.map(lambda v: v is _INVALID).to_numpy(dtype=bool)
+    return values.where(~bad, None), bad
 
 
 def _partners(raw, kp, settings, col) -> pd.Series:
     codes = settings.codes("partners")
     lookup = _code_lookup(codes, kp.values.get("partners", {}))
     values = _text(raw, "partners")
-    joined, bad = [], []
-    for v in values:
+
+    def one(v: str) -> tuple[str | None, bool]:
         parts = [p.strip() for p in re.split(r"[;,/|+]", v) if p.strip()]
         mapped = [lookup.get(parse.normalise_header(p)) for p in parts]
-        bad.append(any(m is None for m in mapped))
-        joined.append(";".join(sorted({m for m in mapped if m})) or None)
-    col.add(np.array(bad, dtype=bool), "partners", "onbekende_partner", values)
-    return pd.Series(joined, index=raw.index, dtype=object)
+        return ";".join(sorted({m for m in mapped if m})) or None, None in mapped
+
+    pairs = _per_value(values, one)
+    col.add(pairs.str[1].astype(bool).to_numpy(), "partners", "onbekende_partner", values)
+    return pairs.str[0]
 
 
 def _locate(raw, out, settings, index, col, warnings, geocoder) -> None:
@@ -521,10 +530,6 @@ _HASHED = {
 def _row_hashes(frame: pd.DataFrame, kind: str) -> pd.Series:
     text = frame[_HASHED[kind]].astype(str)
     return pd.util.hash_pandas_object(text, index=False).map(lambda h: f"{h:016x}")
-
-
-def _keep_until(dates: pd.Series, months: int) -> list[date]:
-    return [d + pd.DateOffset(months=months) for d in pd.to_datetime(dates)]
 
 
 def _table(kind: str):
@@ -687,6 +692,8 @@ def _write(
     good = frame[~valid.bad].copy()
     good["row_hash"] = _row_hashes(good, kind) if len(good) else []
     months = settings.get(f"retention.{kind}_months")
+    # keep-until (P2): the record's date plus the retention term of its kind
+    good["keep_until"] = (pd.to_datetime(good["datum"]) + pd.DateOffset(months=months)).dt.date
     rejections = valid.rejections
 
     with writing(engine) as conn:
@@ -751,11 +758,7 @@ def _write(
         done = 0
         for start in range(0, len(inserts), CHUNK):
             chunk = inserts[start : start + CHUNK]
-            keep = _keep_until(pd.Series([r["datum"] for r in chunk]), months)
-            conn.execute(
-                tbl.insert(),
-                [_db_row(r, common, k) for r, k in zip(chunk, keep, strict=True)],
-            )
+            conn.execute(tbl.insert(), [_db_row(r, common) for r in chunk])
             done += len(chunk)
             progress("schrijven", done, total)
         if updates:
@@ -764,14 +767,7 @@ def _write(
             )
             for start in range(0, len(updates), CHUNK):
                 chunk = updates[start : start + CHUNK]
-                keep = _keep_until(pd.Series([r["datum"] for r in chunk]), months)
-                conn.execute(
-                    stmt,
-                    [
-                        {**_db_row(r, common, k), "_id": r["_id"]}
-                        for r, k in zip(chunk, keep, strict=True)
-                    ],
-                )
+                conn.execute(stmt, [{**_db_row(r, common), "_id": r["_id"]} for r in chunk])
                 done += len(chunk)
                 progress("schrijven", done, total)
         report.inserted, report.updated = len(inserts), len(updates)
@@ -811,10 +807,9 @@ def _write(
         )
 
 
-def _db_row(rec: dict, common: dict, keep_until) -> dict:
+def _db_row(rec: dict, common: dict) -> dict:
     row = {k: _plain(v) for k, v in rec.items() if k != "_id"}
     row.update(common)
-    row["keep_until"] = keep_until.date() if hasattr(keep_until, "date") else keep_until
     return row
 
 
