@@ -11,9 +11,9 @@ from oovgeo.ui import frame
 
 ctx = frame(page="start")
 
-if not ops.has_data(ctx.engine) and not ctx.settings.get("auth.production"):
-    with st.spinner("Eerste start: de demodataset wordt gemaakt (fictieve gegevens)..."):
-        ops.build_demo(ctx.engine, ctx.settings, actor=ctx.identity.name)
+with st.spinner("Gegevens laden..."):
+    # first start with an empty store: the synthetic demo data set (fictitious town)
+    ops.ensure_demo(ctx.engine, ctx.settings, actor=ctx.identity.name)
 
 with ctx.engine.connect() as conn:
     edition = active_edition(conn, ctx.settings.get("boundaries.edition"))

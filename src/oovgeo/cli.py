@@ -80,6 +80,8 @@ def cmd_serve(args, settings) -> int:
         print(f"app.py niet gevonden in {root}", file=sys.stderr)
         return 2
     ensure_static(root / "static")
+    if ops.ensure_demo(ops.open_store(settings), settings):
+        print("Lege database: de demodataset (fictieve stad) is aangemaakt.")
     env = dict(os.environ)
     env.setdefault("OOVGEO_HOME", str(settings.home))
     if not args.productie:

@@ -188,6 +188,14 @@ def has_data(engine: Engine) -> bool:
         return bool(n) or bool(editions(conn))
 
 
+def ensure_demo(engine: Engine, settings: Settings, *, actor: str = "demo") -> bool:
+    """Build the demo on first start with an empty store (never in production)."""
+    if settings.get("auth.production") or has_data(engine):
+        return False
+    build_demo(engine, settings, actor=actor)
+    return True
+
+
 def build_demo(
     engine: Engine,
     settings: Settings,
