@@ -671,6 +671,42 @@ def _noop(engine, report: ImportReport, earlier: int, actor: str, origin: str) -
     return report
 
 
+@dataclass
+class _Plan:
+    """What to do with the valid rows of one file."""
+
+    inserts: pd.DataFrame
+    updates: pd.DataFrame  # with column _id, the stored record to update
+    duplicates: int
+    conflicts: pd.DataFrame  # same id as an earlier row of this file, other content
+
+
+def _plan(good: pd.DataFrame, existing: pd.DataFrame) -> _Plan:
+    """Classify valid rows against each other and against the stored records of the system."""
+    same_as_earlier = good.duplicated(["source_id", "row_hash"])
+    repeated_id = good.duplicated("source_id")
+    conflicts = good[repeated_id & ~same_as_earlier]
+    firsts = good[~repeated_id]
+    merged = firsts.merge(existing, on="source_id", how="left", suffixes=("", "_stored"))
+    merged.index = firsts.index
+    new = merged["_id"].isna()
+    unchanged = ~new & (merged["row_hash"] == merged["row_hash_stored"])
+    return _Plan(
+        inserts=firsts[new.to_numpy()],
+        updates=merged[(~new & ~unchanged).to_numpy()].drop(columns="row_hash_stored"),
+        duplicates=int(same_as_earlier.sum() + unchanged.sum()),
+        conflicts=conflicts,
+    )
+
+
+def _records(frame: pd.DataFrame, common: dict) -> list[dict]:
+    """Rows as plain Python dicts for the database driver (NaN -> None)."""
+    plain = frame.astype(object).where(frame.notna(), None)
+    for key, value in common.items():
+        plain[key] = value
+    return plain.to_dict("records")
+
+
 def _write(
     engine,
     settings,
@@ -688,13 +724,12 @@ def _write(
     progress,
 ) -> None:
     tbl = _table(kind)
-    frame = valid.frame
-    good = frame[~valid.bad].copy()
-    good["row_hash"] = _row_hashes(good, kind) if len(good) else []
+    good = valid.frame[~valid.bad].copy()
+    good["row_hash"] = _row_hashes(good, kind) if len(good) else pd.Series(dtype=object)
     months = settings.get(f"retention.{kind}_months")
     # keep-until (P2): the record's date plus the retention term of its kind
     good["keep_until"] = (pd.to_datetime(good["datum"]) + pd.DateOffset(months=months)).dt.date
-    rejections = valid.rejections
+    rejections = list(valid.rejections)
 
     with writing(engine) as conn:
         batch_id = conn.execute(
@@ -715,66 +750,45 @@ def _write(
         ).inserted_primary_key[0]
         report.batch_id = batch_id
 
-        existing = {
-            sid: (rid, h)
-            for rid, sid, h in conn.execute(
+        existing = pd.DataFrame(
+            conn.execute(
                 select(tbl.c.id, tbl.c.source_id, tbl.c.row_hash).where(
                     tbl.c.source_system == profile.system
                 )
-            )
-        }
-        inserts, updates, seen = [], [], {}
-        first_row = dict(zip(good.index, np.asarray(table.row_numbers)[good.index], strict=True))
-        conflict_rows = []
-        for pos, rec in zip(good.index, good.to_dict("records"), strict=True):
-            sid, h = rec["source_id"], rec["row_hash"]
-            if sid in seen:
-                if seen[sid] == h:
-                    report.duplicates += 1
-                else:
-                    conflict_rows.append(pos)
-                continue
-            seen[sid] = h
-            if sid in existing:
-                if existing[sid][1] == h:
-                    report.duplicates += 1
-                else:
-                    updates.append({**rec, "_id": existing[sid][0]})
-            else:
-                inserts.append(rec)
-        for pos in conflict_rows:
+            ).all(),
+            columns=["_id", "source_id", "row_hash_stored"],
+        )
+        plan = _plan(good, existing)
+        row_numbers = np.asarray(table.row_numbers)
+        for pos, sid in plan.conflicts["source_id"].items():
             rejections.append(
                 Rejection(
-                    row=int(first_row[pos]),
+                    row=int(row_numbers[pos]),
                     field=ID_FIELD[kind],
                     rule="dubbel_in_bestand",
                     message=RULE_TEXT["dubbel_in_bestand"],
-                    value=parse.mask_value(str(good.at[pos, "source_id"])),
+                    value=parse.mask_value(str(sid)),
                 )
             )
 
         common = {"batch_id": batch_id, "edition": edition, "source_system": profile.system}
-        total = len(inserts) + len(updates)
-        done = 0
-        for start in range(0, len(inserts), CHUNK):
-            chunk = inserts[start : start + CHUNK]
-            conn.execute(tbl.insert(), [_db_row(r, common) for r in chunk])
-            done += len(chunk)
-            progress("schrijven", done, total)
-        if updates:
-            stmt = (
-                tbl.update().where(tbl.c.id == bindparam("_id")).values(version=tbl.c.version + 1)
-            )
-            for start in range(0, len(updates), CHUNK):
-                chunk = updates[start : start + CHUNK]
-                conn.execute(stmt, [{**_db_row(r, common), "_id": r["_id"]} for r in chunk])
+        total, done = len(plan.inserts) + len(plan.updates), 0
+        update = tbl.update().where(tbl.c.id == bindparam("_id")).values(version=tbl.c.version + 1)
+        for stmt, frame in ((tbl.insert(), plan.inserts), (update, plan.updates)):
+            for start in range(0, len(frame), CHUNK):
+                chunk = frame.iloc[start : start + CHUNK]
+                conn.execute(stmt, _records(chunk, common))
                 done += len(chunk)
                 progress("schrijven", done, total)
-        report.inserted, report.updated = len(inserts), len(updates)
-        report.placement = dict(Counter(r["placement"] for r in inserts + updates))
+        report.inserted, report.updated = len(plan.inserts), len(plan.updates)
+        report.duplicates = plan.duplicates
+        report.placement = dict(
+            Counter(plan.inserts["placement"]) + Counter(plan.updates["placement"])
+        )
 
-        rejected_rows = _quarantine(conn, table, found, rejections, batch_id, kind, settings, today)
-        report.rejected = rejected_rows
+        report.rejected = _quarantine(
+            conn, table, found, rejections, batch_id, kind, settings, today
+        )
         report.reasons = dict(Counter(f"{r.field}:{r.rule}" for r in rejections))
         report.rejections = sorted(rejections, key=lambda r: r.row)[:MAX_REJECTIONS_IN_REPORT]
         if not report.reconciles:  # a bug, never a data problem: refuse to commit
@@ -805,25 +819,6 @@ def _write(
                 "dubbel": report.duplicates,
             },
         )
-
-
-def _db_row(rec: dict, common: dict) -> dict:
-    row = {k: _plain(v) for k, v in rec.items() if k != "_id"}
-    row.update(common)
-    return row
-
-
-def _plain(value):
-    """numpy/pandas scalars and NaN -> plain Python values the database drivers accept."""
-    if value is None:
-        return None
-    if isinstance(value, float) and np.isnan(value):
-        return None
-    if isinstance(value, np.generic):
-        value = value.item()
-        if isinstance(value, float) and np.isnan(value):
-            return None
-    return value
 
 
 def _quarantine(conn, table, found, rejections, batch_id, kind, settings, today) -> int:
