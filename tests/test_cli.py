@@ -73,6 +73,18 @@ def test_boundaries_import_status_json_and_quarantine(tmp_path, shared_data):
     again = run(home, "import", "signals", str(csv))
     assert "al geïmporteerd" in again.stdout
 
+    # backup, change, restore: the store is back as it was
+    assert "1 signalen" in run(home, "backup", str(tmp_path / "b.sqlite")).stdout
+    more = tmp_path / "more.csv"
+    more.write_text(
+        "melding_id;datum;thema;bron;x;y\n9;02-03-2025;woonoverlast;boa;83065;436518\n",
+        encoding="utf-8",
+    )
+    run(home, "import", "signals", str(more))
+    assert json.loads(run(home, "status", "--json").stdout)["signals"]["totaal"] == 2
+    run(home, "restore", str(tmp_path / "b.sqlite"))
+    assert json.loads(run(home, "status", "--json").stdout)["signals"]["totaal"] == 1
+
 
 def test_bad_input_exits_2_with_a_message(tmp_path):
     home = tmp_path / "home"

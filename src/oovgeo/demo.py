@@ -51,7 +51,9 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString
 
+from oovgeo import areas as areas_model
 from oovgeo.crs import RD
+from oovgeo.ingest.profiles import FIELDS
 
 # Codes below must match the default configuration (themes, sources, partners, outcomes).
 THEMES = (
@@ -95,47 +97,10 @@ OUTCOMES = (
     "zorg_doorverwijzing",
 )
 
-AREA_COLUMNS = [
-    "level",
-    "code",
-    "name",
-    "parent_code",
-    "gemeente_code",
-    "edition",
-    "inhabitants",
-    "land_ha",
-    "geometry",
-]
-SIGNAL_COLUMNS = [
-    "melding_id",
-    "datum",
-    "thema",
-    "bron",
-    "x",
-    "y",
-    "lat",
-    "lon",
-    "buurtcode",
-    "postcode",
-    "huisnummer",
-    "adres",
-    "dossiernummer",
-    "anoniem",
-]
-INTERVENTION_COLUMNS = [
-    "interventie_id",
-    "datum",
-    "thema",
-    "x",
-    "y",
-    "lat",
-    "lon",
-    "buurtcode",
-    "adres",
-    "partners",
-    "uitkomst",
-    "maatregel",
-]
+AREA_COLUMNS = list(areas_model.AREA_COLUMNS)
+# The demo writes exactly the "generiek" import profile's fields, in that order.
+SIGNAL_COLUMNS = list(FIELDS["signals"])
+INTERVENTION_COLUMNS = list(FIELDS["interventions"])
 HOTSPOT_COLUMNS = ["kind", "name", "thema", "buurtcode", "geometry"]
 
 # --- the fictitious town ---------------------------------------------------------------------

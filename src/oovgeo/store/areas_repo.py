@@ -8,6 +8,7 @@ import shapely
 from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.engine import Connection
 
+from oovgeo.areas import AREA_COLUMNS
 from oovgeo.crs import RD
 from oovgeo.store.db import get_meta, set_meta
 from oovgeo.store.schema import areas
@@ -76,16 +77,7 @@ def load_areas(
             frame = pd.DataFrame(conn.execute(query).mappings().all())
     else:
         frame = pd.DataFrame(engine_or_conn.execute(query).mappings().all())
-    columns = [
-        "level",
-        "code",
-        "name",
-        "parent_code",
-        "gemeente_code",
-        "edition",
-        "inhabitants",
-        "land_ha",
-    ]
+    columns = [c for c in AREA_COLUMNS if c != "geometry"]
     if frame.empty:
         return gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs=RD)
     geometry = shapely.from_wkb(frame.pop("geometry").to_numpy())
