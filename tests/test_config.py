@@ -73,3 +73,15 @@ def test_bad_configuration_gets_a_clear_message(tmp_path, content, message):
     cfg.write_text(content, encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
         load_settings(env={}, config_file=cfg)
+
+
+def test_streamlit_config_is_hardened():
+    import tomllib
+
+    cfg = tomllib.loads((README.parent / ".streamlit" / "config.toml").read_text("utf-8"))
+    assert cfg["server"]["address"] == "127.0.0.1"
+    assert cfg["server"]["enableXsrfProtection"] is True
+    assert cfg["server"]["maxUploadSize"] == 25
+    assert cfg["browser"]["gatherUsageStats"] is False
+    assert cfg["client"]["showErrorDetails"] == "none"
+    assert cfg["client"]["showSidebarNavigation"] is False
