@@ -3,6 +3,7 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
+from oovgeo import auth
 from oovgeo import operations as ops
 from oovgeo.maps import BASEMAP_LABELS, area_map
 from oovgeo.store.areas_repo import active_edition, load_areas
@@ -23,23 +24,27 @@ gemeente = load_areas(ctx.engine, edition, level="gemeente") if edition else Non
 town = ", ".join(gemeente["name"]) if gemeente is not None and len(gemeente) else "geen gemeente"
 
 st.title(f"oovgeo · {town}")
-signals, interventions = st_data["signals"], st_data["interventions"]
-c1, c2, c3, c4 = st.columns(4)
-c1.metric("Signalen", f"{signals['totaal']:,}".replace(",", "."))
-c2.metric("Interventies", f"{interventions['totaal']:,}".replace(",", "."))
-c3.metric("Gebiedsindeling", edition or "geen")
-c4.metric("In quarantaine", st_data["quarantaine"])
-if signals["totaal"]:
-    st.caption(
-        f"Signalen van {signals['van']} tot en met {signals['tot']}; "
-        f"{signals['buiten_indeling']} niet te plaatsen in de huidige indeling."
-    )
-last = st_data["laatste_import"]
-if last:
-    st.caption(
-        f"Laatste import: {last['bestand']} op {last['op'][:16].replace('T', ' ')} "
-        f"door {last['door']}."
-    )
+if auth.may(ctx.identity.role, "view_exact_figures"):
+    # Exact totals and who imported what are for the core team, not for protected audiences.
+    signals, interventions = st_data["signals"], st_data["interventions"]
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Signalen", f"{signals['totaal']:,}".replace(",", "."))
+    c2.metric("Interventies", f"{interventions['totaal']:,}".replace(",", "."))
+    c3.metric("Gebiedsindeling", edition or "geen")
+    c4.metric("In quarantaine", st_data["quarantaine"])
+    if signals["totaal"]:
+        st.caption(
+            f"Signalen van {signals['van']} tot en met {signals['tot']}; "
+            f"{signals['buiten_indeling']} niet te plaatsen in de huidige indeling."
+        )
+    last = st_data["laatste_import"]
+    if last:
+        st.caption(
+            f"Laatste import: {last['bestand']} op {last['op'][:16].replace('T', ' ')} "
+            f"door {last['door']}."
+        )
+else:
+    st.caption(f"Gebiedsindeling {edition or 'onbekend'}.")
 
 if wijken is None or wijken.empty:
     st.info("Er zijn nog geen gebiedsgrenzen geladen.")

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from oovgeo import auth
 from oovgeo import operations as ops
 from oovgeo.exports import to_csv_bytes, to_xlsx_bytes
 from oovgeo.store.records import quarantine_frame
@@ -26,6 +27,7 @@ if submitted:
     else:
         try:
             with st.spinner("Bezig met importeren..."):
+                auth.require(ctx.identity, "import")
                 report = ops.run_import(
                     ctx.engine,
                     ctx.settings,
@@ -61,7 +63,7 @@ if report is not None:
 
 st.subheader("Quarantaine")
 with ctx.engine.connect() as conn:
-    waiting = quarantine_frame(conn)
+    waiting = quarantine_frame(conn, ctx.identity)
 if waiting.empty:
     st.write("Er staan geen afgewezen rijen in quarantaine.")
 else:
@@ -70,10 +72,21 @@ else:
         "met hetzelfde profiel."
     )
     c1, c2 = st.columns(2)
-    c1.download_button("Download CSV", to_csv_bytes(waiting), "quarantaine.csv", "text/csv")
+    c1.download_button(
+        "Download CSV",
+        to_csv_bytes(waiting),
+        "quarantaine.csv",
+        "text/csv",
+        on_click=ctx.audit,
+        args=("export", "quarantaine.csv"),
+        kwargs={"rijen": len(waiting)},
+    )
     c2.download_button(
         "Download Excel",
         to_xlsx_bytes(waiting),
         "quarantaine.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click=ctx.audit,
+        args=("export", "quarantaine.xlsx"),
+        kwargs={"rijen": len(waiting)},
     )

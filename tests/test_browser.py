@@ -28,6 +28,10 @@ CHROMIUM_ARGS = [
 ]
 
 
+USERS = {"beheer": "beheerder", "manager": "manager"}
+PASSWORD = "Een lange zin, met 4 woorden"
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -38,22 +42,22 @@ def _free_port() -> int:
 def app_server(tmp_path, shared_data):
     """The app on demo data over the real Vlaardingen buurten, served on loopback."""
     home = tmp_path / "home"
-    env = {**os.environ, "OOVGEO_HOME": str(home), "OOVGEO_DEV_IDENTITY": "1"}
+    env = {**os.environ, "OOVGEO_HOME": str(home)}
     env.pop("OOVGEO_DATABASE_URL", None)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "oovgeo.cli",
-            "demo",
-            "--boundaries",
-            str(shared_data / "buurten_2025.geojson"),
-        ],
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    cli = [sys.executable, "-m", "oovgeo.cli"]
+    demo = [*cli, "demo", "--boundaries", str(shared_data / "buurten_2025.geojson")]
+    subprocess.run(demo, env=env, check=True, capture_output=True, timeout=300)
+    for name, role in USERS.items():
+        add = [*cli, "users", "add", name, "--rol", role, "--wachtwoord-stdin"]
+        subprocess.run(
+            add,
+            input=PASSWORD + "\n",
+            text=True,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
     port = _free_port()
     proc = subprocess.Popen(
         [
@@ -88,6 +92,15 @@ def app_server(tmp_path, shared_data):
     proc.wait(timeout=20)
 
 
+def login(page, url: str, name: str) -> None:
+    page.goto(url, wait_until="domcontentloaded")
+    page.get_by_text("oovgeo · inloggen").wait_for(timeout=30_000)
+    page.get_by_label("Gebruikersnaam").fill(name)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_text("Uitloggen").wait_for(timeout=30_000)
+
+
 def test_start_page_draws_the_wijk_map(app_server, tmp_path):
     from playwright.sync_api import sync_playwright
 
@@ -96,7 +109,7 @@ def test_start_page_draws_the_wijk_map(app_server, tmp_path):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(app_server, wait_until="domcontentloaded")
+        login(page, app_server, "beheer")
         page.get_by_text("Wijken (8)").wait_for(timeout=60_000)
         frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
         paths = frame.locator("path.leaflet-interactive")
@@ -123,7 +136,7 @@ def test_data_page_upload_shows_the_report(app_server, tmp_path):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(app_server, wait_until="domcontentloaded")
+        login(page, app_server, "beheer")
         page.get_by_role("link", name="Gegevens").click()
         page.get_by_text("Gegevens importeren").wait_for(timeout=30_000)
         page.locator("input[type='file']").set_input_files(str(export))
@@ -134,4 +147,29 @@ def test_data_page_upload_shows_the_report(app_server, tmp_path):
         assert "1 afgewezen, 1 dubbel" in body
         assert "onbekend thema" in body
         assert "naam_melder" in body and "Jan Jansen" not in body
+        browser.close()
+
+
+def test_login_shows_only_the_roles_pages_and_logout_ends_it(app_server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(app_server, wait_until="domcontentloaded")
+        page.get_by_text("oovgeo · inloggen").wait_for(timeout=30_000)
+        assert page.get_by_text("Wijken (8)").count() == 0
+        login(page, app_server, "manager")
+        page.get_by_text("Wijken (8)").wait_for(timeout=60_000)
+        sidebar = page.locator("[data-testid='stSidebar']")
+        links = sidebar.locator("a").all_inner_texts()
+        # icon name and label: only Start, no Gegevens, no Audit for a manager
+        assert [t.split()[-1] for t in links] == ["Start"]
+        body = page.locator("body").inner_text()
+        assert "In quarantaine" not in body and "Laatste import" not in body
+        page.get_by_role("button", name="Uitloggen").click()
+        page.get_by_text("oovgeo · inloggen").wait_for(timeout=30_000)
+        page.reload(wait_until="domcontentloaded")
+        page.get_by_text("oovgeo · inloggen").wait_for(timeout=30_000)
+        assert page.get_by_text("Wijken (8)").count() == 0
         browser.close()

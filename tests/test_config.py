@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from oovgeo.config import SETTINGS, ConfigError, env_name, load_settings
+from oovgeo.config import SETTINGS, TOML_ONLY, ConfigError, env_name, load_settings
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -13,12 +13,8 @@ def test_every_setting_is_documented_in_the_readme():
     text = README.read_text(encoding="utf-8")
     missing = [s.key for s in SETTINGS if f"`{s.key}`" not in text]
     assert not missing, f"settings missing from README.md: {missing}"
-    env_missing = [
-        env_name(s.key)
-        for s in SETTINGS
-        if s.key not in {"themes", "sources", "partners", "outcomes", "gemeenten"}
-        and env_name(s.key) not in text
-    ]
+    env_missing = [env_name(s.key) for s in SETTINGS if s.key not in TOML_ONLY]
+    env_missing = [name for name in env_missing if name not in text]
     assert not env_missing, f"environment variables missing from README.md: {env_missing}"
 
 

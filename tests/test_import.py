@@ -15,11 +15,13 @@ from pyproj import Transformer
 from sqlalchemy import func, select, text
 
 from oovgeo import operations as ops
+from oovgeo.auth import cli_identity
 from oovgeo.ingest.engine import ImportError_
 from oovgeo.store import audit, schema
 from oovgeo.store.records import quarantine_frame
 
 TODAY = date(2025, 6, 30)
+CLI = cli_identity()
 TO_WGS84 = Transformer.from_crs("EPSG:28992", "EPSG:4326", always_xy=True)
 HEADER = (
     "melding_id;datum;thema;bron;x;y;lat;lon;buurtcode;postcode;huisnummer;adres;dossiernummer;"
@@ -161,7 +163,7 @@ def test_quarantine_keeps_rejected_rows_for_fixing(vlaardingen, buurten):
     engine, settings = vlaardingen
     _import(engine, settings, messy_csv(buurten))
     with engine.connect() as conn:
-        q = quarantine_frame(conn)
+        q = quarantine_frame(conn, CLI)
     assert len(q) == 8
     assert {"melding_id", "datum", "thema", "x", "y"} <= set(q.columns)
     assert "naam_melder" not in q.columns and "omschrijving" not in q.columns

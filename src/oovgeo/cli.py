@@ -12,12 +12,21 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from oovgeo import auth
 from oovgeo import operations as ops
+from oovgeo.auth import AccountError, cli_identity
 from oovgeo.config import ConfigError, load_settings
 from oovgeo.store import records
 from oovgeo.store.backup import BackupError, backup, restore
 
-USER_ERRORS = (*ops.USER_ERRORS, ConfigError, BackupError, FileNotFoundError, IsADirectoryError)
+USER_ERRORS = (
+    *ops.USER_ERRORS,
+    AccountError,
+    ConfigError,
+    BackupError,
+    FileNotFoundError,
+    IsADirectoryError,
+)
 
 
 def _print_json(data) -> None:
@@ -80,13 +89,13 @@ def cmd_serve(args, settings) -> int:
         print(f"app.py niet gevonden in {root}", file=sys.stderr)
         return 2
     ensure_static(root / "static")
-    if ops.ensure_demo(ops.open_store(settings), settings):
+    engine = ops.open_store(settings)
+    if ops.ensure_demo(engine, settings):
         print("Lege database: de demodataset (fictieve stad) is aangemaakt.")
+    if settings.get("auth.mode") == "local" and auth.user_count(engine) == 0:
+        _first_admin(engine)
     env = dict(os.environ)
     env.setdefault("OOVGEO_HOME", str(settings.home))
-    if not args.productie:
-        # Until real login exists, a local development identity; only on loopback (see ui).
-        env["OOVGEO_DEV_IDENTITY"] = "1"
     cmd = [
         sys.executable,
         "-m",
@@ -99,6 +108,38 @@ def cmd_serve(args, settings) -> int:
         str(args.poort),
     ]
     return subprocess.call(cmd, env=env, cwd=root)
+
+
+def _first_admin(engine) -> None:
+    """First start without accounts: ask for the first beheerder (no default password)."""
+    if not sys.stdin.isatty():
+        print(
+            "Er zijn nog geen gebruikers. Maak een beheerder aan met "
+            "`oovgeo users add NAAM --rol beheerder`.",
+            file=sys.stderr,
+        )
+        return
+    print("Er zijn nog geen gebruikers. Maak nu het eerste beheerdersaccount aan.")
+    while True:
+        name = input("Gebruikersnaam: ").strip()
+        password = _ask_password()
+        try:
+            auth.add_user(engine, name, password, "beheerder", actor=cli_identity().name)
+            print(f"Beheerder '{name}' aangemaakt.")
+            return
+        except AccountError as exc:
+            print(f"Fout: {exc}", file=sys.stderr)
+
+
+def _ask_password(from_stdin: bool = False) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+
+    first = getpass.getpass("Wachtwoord: ")
+    if getpass.getpass("Herhaal wachtwoord: ") != first:
+        raise AccountError("de wachtwoorden zijn niet gelijk")
+    return first
 
 
 def cmd_status(args, settings) -> int:
@@ -198,10 +239,69 @@ def cmd_quarantine(args, settings) -> int:
 
     engine = ops.open_store(settings)
     with engine.connect() as conn:
-        frame = records.quarantine_frame(conn, kind=args.soort, batch_id=args.batch)
+        frame = records.quarantine_frame(conn, cli_identity(), kind=args.soort, batch_id=args.batch)
     data = to_xlsx_bytes(frame) if args.out.endswith(".xlsx") else to_csv_bytes(frame)
     Path(args.out).write_bytes(data)
     print(f"{len(frame)} afgewezen rijen geschreven naar {args.out}")
+    return 0
+
+
+def cmd_users(args, settings) -> int:
+    engine = ops.open_store(settings)
+    actor = cli_identity().name
+    if args.action == "add":
+        password = _ask_password(from_stdin=args.wachtwoord_stdin)
+        auth.add_user(engine, args.naam, password, args.rol, actor=actor)
+        print(f"Gebruiker '{args.naam.strip().lower()}' aangemaakt met rol {args.rol}.")
+    elif args.action == "disable":
+        auth.set_active(engine, args.naam, False, actor=actor)
+        print(f"Gebruiker '{args.naam}' geblokkeerd.")
+    elif args.action == "enable":
+        auth.set_active(engine, args.naam, True, actor=actor)
+        print(f"Gebruiker '{args.naam}' weer actief.")
+    elif args.action == "role":
+        auth.set_role(engine, args.naam, args.rol, actor=actor)
+        print(f"Gebruiker '{args.naam}' heeft nu rol {args.rol}.")
+    elif args.action == "review":
+        from oovgeo.exports import to_csv_bytes, to_xlsx_bytes
+
+        frame = auth.access_review(engine)
+        data = to_xlsx_bytes(frame) if args.out.endswith(".xlsx") else to_csv_bytes(frame)
+        Path(args.out).write_bytes(data)
+        auth.record_event(engine, cli_identity(), "export", Path(args.out).name, origin="cli")
+        print(f"Toegangsoverzicht ({len(frame)} gebruikers) geschreven naar {args.out}")
+    else:
+        for u in auth.list_users(engine):
+            last = u["last_login"].strftime("%Y-%m-%d %H:%M") if u["last_login"] else "nooit"
+            state = "actief" if u["active"] else "geblokkeerd"
+            print(f"{u['username']:<24} {u['role']:<12} {state:<11} laatste login {last}")
+    return 0
+
+
+def cmd_audit(args, settings) -> int:
+    from oovgeo.store.audit import verify_report
+
+    with ops.open_store(settings).connect() as conn:
+        result = verify_report(conn)
+    if result["intact"]:
+        print(f"Auditlog intact: {result['rows']} regels, de hashketen klopt.")
+        return 0
+    print(
+        f"Auditlog GEWIJZIGD: de hashketen breekt bij regel {result['first_broken_id']} "
+        f"(van {result['rows']}).",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def cmd_purge(args, settings) -> int:
+    from oovgeo.store.retention import purge
+
+    today = date.fromisoformat(args.datum) if args.datum else date.today()
+    counts = purge(ops.open_store(settings), today, actor=cli_identity().name)
+    print(
+        "Verlopen gegevens verwijderd: " + ", ".join(f"{table} {n}" for table, n in counts.items())
+    )
     return 0
 
 
@@ -247,7 +347,6 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="start de app")
     s.add_argument("--adres", default="127.0.0.1")
     s.add_argument("--poort", type=int, default=8501)
-    s.add_argument("--productie", action="store_true", help="geen ontwikkelidentiteit")
     s.set_defaults(func=cmd_serve)
 
     s = sub.add_parser("status", help="wat staat er in de database")
@@ -287,6 +386,35 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--soort", choices=["signals", "interventions"])
     b.add_argument("--batch", type=int)
     s.set_defaults(func=cmd_quarantine)
+
+    s = sub.add_parser("users", help="lokale accounts beheren")
+    usub = s.add_subparsers(dest="action", required=True)
+    b = usub.add_parser("add", help="account aanmaken (vraagt het wachtwoord)")
+    b.add_argument("naam")
+    b.add_argument("--rol", required=True, choices=auth.ROLES)
+    b.add_argument(
+        "--wachtwoord-stdin",
+        action="store_true",
+        help="lees het wachtwoord van standaardinvoer (voor scripts)",
+    )
+    for name in ("disable", "enable"):
+        usub.add_parser(name).add_argument("naam")
+    b = usub.add_parser("role", help="rol wijzigen")
+    b.add_argument("naam")
+    b.add_argument("rol", choices=auth.ROLES)
+    usub.add_parser("list")
+    b = usub.add_parser("review", help="toegangsoverzicht voor de jaarlijkse controle")
+    b.add_argument("--out", required=True, help="bestand .csv of .xlsx")
+    s.set_defaults(func=cmd_users)
+
+    s = sub.add_parser("audit", help="auditlog")
+    asub = s.add_subparsers(dest="action", required=True)
+    asub.add_parser("verify", help="controleer de hashketen")
+    s.set_defaults(func=cmd_audit)
+
+    s = sub.add_parser("purge", help="verwijder gegevens waarvan de bewaartermijn voorbij is")
+    s.add_argument("--datum", help="peildatum jjjj-mm-dd (standaard vandaag)")
+    s.set_defaults(func=cmd_purge)
 
     s = sub.add_parser("backup", help="online back-up naar een SQLite-bestand")
     s.add_argument("file")

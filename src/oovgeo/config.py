@@ -133,15 +133,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("maps.assets", "local", "'local' serves Leaflet from this server; 'cdn' from CDNs."),
     Setting("maps.basemap", "grijs", "Default basemap: grijs, standaard, luchtfoto, osm, geen."),
     Setting("demo.seed", 42, "Seed of the synthetic demo data set."),
+    Setting("demo.auto", True, "Build the demo data set on first start with an empty store."),
+    Setting("auth.mode", "local", "'local' accounts or 'oidc' (OpenID Connect via st.login)."),
+    Setting("auth.session_hours", 8.0, "A login expires after this many hours."),
+    Setting("auth.oidc_roles_claim", "groups", "OIDC claim that holds the user's groups."),
     Setting(
-        "auth.production",
-        False,
-        "true forbids the development identity, whatever the environment says.",
+        "auth.oidc_role_map", {}, "OIDC group -> oovgeo role, e.g. {oov-beheer = 'beheerder'}."
     ),
 )
 
 _BY_KEY = {s.key: s for s in SETTINGS}
-_LIST_KEYS = {"gemeenten", "themes", "sources", "partners", "outcomes"}
+# Set in the TOML file only (lists and tables do not fit an environment variable).
+TOML_ONLY = {"gemeenten", "themes", "sources", "partners", "outcomes", "auth.oidc_role_map"}
 
 
 class ConfigError(ValueError):
@@ -210,6 +213,10 @@ def _coerce(key: str, value: Any) -> Any:
         if not isinstance(value, list):
             raise ConfigError(f"instelling {key} moet een lijst zijn")
         return value
+    if isinstance(default, dict):
+        if not isinstance(value, Mapping):
+            raise ConfigError(f"instelling {key} moet een tabel zijn")
+        return {str(k): str(v) for k, v in value.items()}
     return str(value)
 
 
@@ -254,6 +261,13 @@ def _check(values: dict[str, Any]) -> None:
         raise ConfigError("instelling boundaries.tolerance_m mag niet negatief zijn")
     if values["maps.assets"] not in {"local", "cdn"}:
         raise ConfigError("instelling maps.assets moet 'local' of 'cdn' zijn")
+    if values["auth.mode"] not in {"local", "oidc"}:
+        raise ConfigError("instelling auth.mode moet 'local' of 'oidc' zijn")
+    from oovgeo.auth import ROLES  # late: auth imports the store, config must stay light
+
+    bad = {g: r for g, r in values["auth.oidc_role_map"].items() if r not in ROLES}
+    if bad:
+        raise ConfigError(f"instelling auth.oidc_role_map: onbekende rol(len) {bad}")
 
 
 def load_settings(
@@ -295,7 +309,7 @@ def load_settings(
             values[key] = _coerce(key, value)
 
     for key in _BY_KEY:
-        if key in _LIST_KEYS:
+        if key in TOML_ONLY:
             continue
         name = env_name(key)
         if name in env:

@@ -189,8 +189,8 @@ def has_data(engine: Engine) -> bool:
 
 
 def ensure_demo(engine: Engine, settings: Settings, *, actor: str = "demo") -> bool:
-    """Build the demo on first start with an empty store (never in production)."""
-    if settings.get("auth.production") or has_data(engine):
+    """Build the demo on first start with an empty store, unless ``demo.auto`` is off."""
+    if not settings.get("demo.auto") or has_data(engine):
         return False
     build_demo(engine, settings, actor=actor)
     return True

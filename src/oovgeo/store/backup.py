@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, delete, func, select, text
 
-from oovgeo.store import schema
+from oovgeo.store import audit, schema
 from oovgeo.store.db import writing
 
 CHUNK = 10_000
@@ -97,7 +97,13 @@ def restore(engine: Engine, source: Path) -> dict[str, int]:
         raise BackupError(f"back-up {source} bestaat niet")
     counts = _check(source)
     backup_engine = create_engine(f"sqlite:///{source}")
-    with backup_engine.connect() as src, writing(engine) as dst:
+    with (
+        backup_engine.connect() as src,
+        writing(engine) as dst,
+        # replacing the log needs UPDATE/DELETE rights the triggers deny; lifted in this
+        # transaction only (see audit.suspended_append_only)
+        audit.suspended_append_only(dst),
+    ):
         for tbl in reversed(schema.TABLE_ORDER):
             dst.execute(delete(tbl))
         for tbl in schema.TABLE_ORDER:

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
 
-from oovgeo.store import schema
+from oovgeo.store import audit, schema
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -72,6 +72,7 @@ def make_engine(url: str) -> Engine:
             conn.execute(
                 schema.meta.insert().values(key="schema", value=str(schema.SCHEMA_VERSION))
             )
+        audit.install_append_only(conn)
     return engine
 
 

@@ -6,9 +6,10 @@ import json
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, bindparam, func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
 
+from oovgeo.auth import Identity, require
 from oovgeo.ingest.placement import AreaIndex
 from oovgeo.store import schema
 
@@ -127,13 +128,17 @@ def status(conn: Connection) -> dict:
 
 
 def quarantine_frame(
-    conn: Connection, kind: str | None = None, batch_id: int | None = None
+    conn: Connection,
+    identity: Identity,
+    kind: str | None = None,
+    batch_id: int | None = None,
 ) -> pd.DataFrame:
     """Rejected rows as they were in the file (allow-listed columns), with row and reasons.
 
     The columns keep the export's own headers, so the file can be fixed and imported again
     with the same profile; the added columns ``rij`` and ``reden`` are ignored on re-import.
     """
+    require(identity, "export_quarantine")  # rejected rows hold locations and addresses
     q = schema.quarantine
     query = select(q).order_by(q.c.batch_id, q.c.row_number)
     if kind:
@@ -153,11 +158,3 @@ def quarantine_frame(
             }
         )
     return pd.DataFrame(records)
-
-
-def signal_frame(engine: Engine, columns: list[str] | None = None) -> pd.DataFrame:
-    """All stored signals (selected columns) as a DataFrame; for analysis and tests."""
-    tbl = schema.signals
-    cols = [tbl.c[c] for c in columns] if columns else [tbl]
-    with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(select(*cols)).mappings().all())

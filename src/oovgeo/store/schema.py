@@ -151,6 +151,19 @@ audit_log = Table(
     Column("hash", String(64), nullable=False),
 )
 
+# Local accounts (the embedded default; with OpenID Connect the identity provider has them).
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_login", DateTime(timezone=True)),
+)
+
 # Answers of the PDOK geocoder, so an address is sent at most once.
 geocode_cache = Table(
     "geocode_cache",
@@ -203,6 +216,7 @@ TABLE_ORDER = [
     interventions,
     quarantine,
     audit_log,
+    users,
     geocode_cache,
     shortlist,
     shortlist_history,

@@ -1,27 +1,30 @@
-"""The only Streamlit package: ``frame()`` for every page, navigation, identity, loaders.
+"""The only Streamlit package: ``frame()`` for every page, login, navigation.
 
-Every page file starts with ``ctx = frame(page="...")``. ``frame`` stops the page before any
-data access when nobody may see it, draws the navigation for the user's role and returns
-the settings, the store and the identity.
+Every page file starts with ``ctx = frame(page="...")``. ``frame`` shows the login and stops
+the page before any data access when nobody is logged in (A1), stops it when the role may not
+open the page (A3), draws the navigation with only the role's pages and returns the settings,
+the store and the identity.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import os
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import streamlit as st
 from sqlalchemy import Engine
 
+from oovgeo import auth
 from oovgeo import operations as ops
 from oovgeo.config import ConfigError, Settings, load_settings
 from oovgeo.static_assets import ensure_static, use_local_assets
 
 ROOT = Path(__file__).resolve().parents[3]
 
-ROLES = ("beheerder", "coordinator", "analist", "manager", "presentatie")
+# Session keys: this module owns them.
+IDENTITY_KEY = "oovgeo_identity"
+EXPIRED_KEY = "oovgeo_session_expired"
 
 
 @dataclass(frozen=True)
@@ -29,86 +32,142 @@ class PageInfo:
     path: str  # relative to the app folder, as st.page_link wants it
     label: str
     icon: str
-    roles: frozenset[str]
 
 
 PAGES: dict[str, PageInfo] = {
-    "start": PageInfo("app.py", "Start", ":material/home:", frozenset(ROLES)),
-    "data": PageInfo(
-        "pages/1_Gegevens.py", "Gegevens", ":material/upload_file:", frozenset({"beheerder"})
-    ),
+    "start": PageInfo("app.py", "Start", ":material/home:"),
+    "data": PageInfo("pages/1_Gegevens.py", "Gegevens", ":material/upload_file:"),
+    "audit": PageInfo("pages/2_Audit.py", "Audit en toegang", ":material/policy:"),
 }
-
-
-@dataclass(frozen=True)
-class Identity:
-    name: str
-    role: str
-    development: bool = False
 
 
 @dataclass(frozen=True)
 class Context:
     settings: Settings
     engine: Engine
-    identity: Identity
+    identity: auth.Identity
+
+    def audit(self, action: str, obj: str, **detail) -> None:
+        """Record something this user did (export, view of point data)."""
+        auth.record_event(
+            self.engine, self.identity, action, obj, origin=origin(), detail=detail or None
+        )
 
 
-def _loopback(address: str | None) -> bool:
-    if not address or address == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(address).is_loopback
-    except ValueError:
-        return False
+def origin() -> str:
+    """Where the request comes from, for the audit log."""
+    ip = getattr(st.context, "ip_address", None)
+    return f"app {ip}" if ip else "app"
 
 
-def development_identity(
-    settings: Settings, env=os.environ, address: str | None = None
-) -> Identity | None:
-    """The stand-in identity used until real login exists, or None.
-
-    Three locks, so it cannot be switched on by accident in production: the environment must
-    ask for it (``oovgeo serve`` does, unless ``--productie``), the configuration must not
-    say ``auth.production = true``, and the server must listen on a loopback address only.
-    """
-    if env.get("OOVGEO_DEV_IDENTITY") != "1" or settings.get("auth.production"):
+def _oidc_identity(settings: Settings) -> auth.Identity | None:
+    if not st.user.is_logged_in:
         return None
-    if not _loopback(address):
+    known = st.session_state.get(IDENTITY_KEY)
+    if known is not None:
+        return known
+    claims = st.user.to_dict()
+    role = auth.oidc_role(
+        claims, settings.get("auth.oidc_roles_claim"), settings.get("auth.oidc_role_map")
+    )
+    name = str(claims.get("email") or claims.get("sub") or "?")
+    identity = auth.Identity(
+        name=name, role=role or "", method="oidc", logged_in_at=datetime.now(UTC)
+    )
+    engine = ops.open_store(settings)
+    auth.record_event(
+        engine, identity, "login", name, origin=origin(), result="ok" if role else "geen_rol"
+    )
+    st.session_state[IDENTITY_KEY] = identity
+    return identity
+
+
+def current_identity(settings: Settings) -> auth.Identity | None:
+    """The logged-in identity, or None (also when the session has expired)."""
+    if settings.get("auth.mode") == "oidc":
+        identity = _oidc_identity(settings)
+    else:
+        identity = st.session_state.get(IDENTITY_KEY)
+    if identity is None:
         return None
-    role = env.get("OOVGEO_DEV_ROLE", "beheerder")
-    return Identity(name="ontwikkelaar", role=role if role in ROLES else "", development=True)
+    if auth.session_expired(identity, datetime.now(UTC), settings.get("auth.session_hours")):
+        auth.record_event(
+            ops.open_store(settings), identity, "session_expired", identity.name, origin=origin()
+        )
+        st.session_state.pop(IDENTITY_KEY, None)
+        st.session_state[EXPIRED_KEY] = True
+        if identity.method == "oidc":
+            st.logout()
+        return None
+    return identity
 
 
-def _navigation(identity: Identity) -> None:
+def _login(settings: Settings) -> None:
+    """The login screen; touches the store only when a login is submitted."""
+    st.title("oovgeo · inloggen")
+    if st.session_state.pop(EXPIRED_KEY, False):
+        st.info("Uw sessie is verlopen. Log opnieuw in.")
+    if settings.get("auth.mode") == "oidc":
+        if st.button("Inloggen met het gemeenteaccount"):
+            st.login()
+        return
+    with st.form("login"):
+        username = st.text_input("Gebruikersnaam")
+        password = st.text_input("Wachtwoord", type="password")
+        submitted = st.form_submit_button("Inloggen")
+    if not submitted:
+        return
+    engine = ops.open_store(settings)
+    identity = auth.authenticate(engine, username, password, origin=origin())
+    if identity is not None:
+        st.session_state[IDENTITY_KEY] = identity
+        st.rerun()
+    if auth.user_count(engine) == 0:
+        st.error(
+            "Er zijn nog geen gebruikers. Maak een beheerder aan met "
+            "`oovgeo users add NAAM --rol beheerder`."
+        )
+    else:
+        st.error(
+            "Onjuiste gebruikersnaam of wachtwoord, of het account is (tijdelijk) geblokkeerd."
+        )
+
+
+def _logout(settings: Settings, identity: auth.Identity) -> None:
+    auth.record_event(ops.open_store(settings), identity, "logout", identity.name, origin=origin())
+    st.session_state.pop(IDENTITY_KEY, None)
+    if identity.method == "oidc":
+        st.logout()
+
+
+def _navigation(settings: Settings, identity: auth.Identity) -> None:
     st.sidebar.markdown("### oovgeo")
-    for info in PAGES.values():
-        if identity.role in info.roles:
+    for page, info in PAGES.items():
+        if auth.may_open(identity.role, page):
             st.sidebar.page_link(info.path, label=info.label, icon=info.icon)
-    suffix = " (ontwikkelmodus)" if identity.development else ""
-    st.sidebar.caption(f"Ingelogd als {identity.name}, rol {identity.role}{suffix}")
+    st.sidebar.caption(
+        f"Ingelogd als {identity.name} ({auth.ROLE_LABELS.get(identity.role, identity.role)})"
+    )
+    st.sidebar.button("Uitloggen", on_click=_logout, args=(settings, identity))
 
 
 def frame(page: str) -> Context:
-    """Check access, draw the navigation; stop the page when access is not allowed."""
+    """Check login and role, draw the navigation; stop the page when access is not allowed."""
     st.set_page_config(page_title="oovgeo", page_icon=":material/map:", layout="wide")
     try:
         settings = load_settings()
     except ConfigError as exc:
         st.error(f"De configuratie is niet in orde: {exc}")
         st.stop()
-    identity = development_identity(settings, address=st.get_option("server.address"))
+    identity = current_identity(settings)
     if identity is None:
-        st.error(
-            "Niet ingelogd. Inloggen is nog niet beschikbaar in deze versie; start de app "
-            "lokaal met `oovgeo serve`."
-        )
+        _login(settings)
         st.stop()
-    info = PAGES[page]
-    if identity.role not in info.roles:
+    if not auth.may_open(identity.role, page):
         st.error("Deze pagina is niet beschikbaar voor uw rol.")
+        _navigation(settings, identity)
         st.stop()
-    _navigation(identity)
+    _navigation(settings, identity)
     if settings.get("maps.assets") == "local":
         ensure_static(ROOT / "static")
         use_local_assets()
