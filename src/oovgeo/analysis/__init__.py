@@ -1,0 +1,1 @@
+"""Analysis: aggregation and rates, classification, density, hotspots, profiles."""
