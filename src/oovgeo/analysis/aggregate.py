@@ -1,0 +1,147 @@
+"""Counts and rates per wijk or buurt for a period, and the change against the period before.
+
+The database does the counting (one GROUP BY per request); everything after that works on
+small frames of one row per area. Nothing here applies disclosure rules: callers pass the
+result through ``oovgeo.privacy`` before anything reaches a screen, so the same cached
+aggregate can serve every role (S4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.engine import Connection
+
+from oovgeo.store import schema
+
+KINDS = {"signals": "Signalen", "interventions": "Interventies"}
+LEVELS = {"wijk": "Wijken", "buurt": "Buurten"}
+
+# Measure registry: Dutch label -> column of ``area_table``; the select box reads from it.
+MEASURES = {
+    "Aantal": "count",
+    "Per 1.000 inwoners": "per_1000",
+    "Per 100 ha": "per_100ha",
+    "Verandering t.o.v. vorige periode": "change",
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user selected; plain values so they can key a cache."""
+
+    start: date
+    end: date  # inclusive
+    kind: str = "signals"
+    themes: tuple[str, ...] = field(default=())  # empty = all
+    sources: tuple[str, ...] = field(default=())  # empty = all (signals only)
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Filters:
+        """The period of equal length just before this one."""
+        end = self.start - timedelta(days=1)
+        return Filters(
+            end - timedelta(days=self.days - 1), end, self.kind, self.themes, self.sources
+        )
+
+
+def record_table(kind: str):
+    return schema.signals if kind == "signals" else schema.interventions
+
+
+def filter_conditions(tbl, filters: Filters) -> list:
+    conds = []
+    if filters.themes:
+        conds.append(tbl.c.thema.in_(filters.themes))
+    if filters.sources and "bron" in tbl.c:
+        conds.append(tbl.c.bron.in_(filters.sources))
+    return conds
+
+
+def counts_by_area(conn: Connection, filters: Filters, level: str) -> pd.DataFrame:
+    """Records per area code in the period (``count``) and the period before (``prev_count``).
+
+    Records without a code at ``level`` (e.g. known only at wijk level) are left out here
+    and counted by ``unplaced_count``.
+    """
+    tbl = record_table(filters.kind)
+    code = tbl.c.buurt_code if level == "buurt" else tbl.c.wijk_code
+    prev = filters.previous()
+    in_now = and_(tbl.c.datum >= filters.start, tbl.c.datum <= filters.end)
+    in_prev = and_(tbl.c.datum >= prev.start, tbl.c.datum <= prev.end)
+    query = (
+        select(
+            code.label("code"),
+            func.sum(case((in_now, 1), else_=0)).label("count"),
+            func.sum(case((in_prev, 1), else_=0)).label("prev_count"),
+        )
+        .where(
+            tbl.c.datum >= prev.start,
+            tbl.c.datum <= filters.end,
+            code.is_not(None),
+            *filter_conditions(tbl, filters),
+        )
+        .group_by(code)
+    )
+    frame = pd.DataFrame(conn.execute(query).all(), columns=["code", "count", "prev_count"])
+    return frame.astype({"count": "int64", "prev_count": "int64"})
+
+
+def unplaced_count(conn: Connection, filters: Filters, level: str) -> int:
+    """Records of the period that have no area at ``level`` (only an area code, or none)."""
+    tbl = record_table(filters.kind)
+    code = tbl.c.buurt_code if level == "buurt" else tbl.c.wijk_code
+    return conn.execute(
+        select(func.count()).where(
+            tbl.c.datum >= filters.start,
+            tbl.c.datum <= filters.end,
+            code.is_(None),
+            *filter_conditions(tbl, filters),
+        )
+    ).scalar_one()
+
+
+def area_table(areas: gpd.GeoDataFrame, counts: pd.DataFrame) -> pd.DataFrame:
+    """One row per area of ``areas`` (one level): counts, rates and change.
+
+    Areas without records get 0. ``per_1000`` uses inhabitants, ``per_100ha`` land area
+    (the polygon's area when the boundary file has none; ``area_note`` says so).
+
+    >>> from shapely.geometry import box
+    >>> a = gpd.GeoDataFrame({"code": ["WK1"], "name": ["A"], "inhabitants": [2000],
+    ...     "land_ha": [float("nan")]}, geometry=[box(0, 0, 1000, 1000)], crs="EPSG:28992")
+    >>> c = pd.DataFrame({"code": ["WK1"], "count": [10], "prev_count": [5]})
+    >>> area_table(a, c)[["count", "per_1000", "per_100ha", "change"]].iloc[0].tolist()
+    [10, 5.0, 10.0, 5]
+    """
+    out = pd.DataFrame(
+        {
+            "code": areas["code"].to_numpy(),
+            "name": areas["name"].to_numpy(),
+            "inhabitants": pd.array(areas["inhabitants"], dtype="Float64").to_numpy(
+                dtype=float, na_value=np.nan
+            ),
+        }
+    )
+    land = pd.array(areas["land_ha"], dtype="Float64").to_numpy(dtype=float, na_value=np.nan)
+    polygon_ha = areas.geometry.area.to_numpy() / 10_000
+    out["land_ha"] = np.where(np.isnan(land), polygon_ha, land)
+    out["area_note"] = np.where(np.isnan(land), "oppervlakte van de grens (incl. water)", "")
+    out = out.merge(counts, on="code", how="left")
+    out[["count", "prev_count"]] = out[["count", "prev_count"]].fillna(0).astype("int64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inhabitants = out["inhabitants"].to_numpy()
+        out["per_1000"] = np.where(inhabitants > 0, out["count"] / inhabitants * 1000, np.nan)
+        out["per_100ha"] = np.where(out["land_ha"] > 0, out["count"] / out["land_ha"] * 100, np.nan)
+        out["change"] = out["count"] - out["prev_count"]
+        prev = out["prev_count"].to_numpy(dtype=float)
+        out["change_pct"] = np.where(prev > 0, (out["count"] - prev) / prev * 100, np.nan)
+    return out

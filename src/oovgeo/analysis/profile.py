@@ -1,0 +1,173 @@
+"""The profile of one wijk (or buurt): its figures against the municipality, themes, trend,
+top buurten, interventions and their outcomes.
+
+Returns raw counts; the page passes every table through ``oovgeo.privacy`` for its audience.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from oovgeo.analysis.aggregate import Filters, counts_by_area, filter_conditions, record_table
+
+TREND_MONTHS = 24
+
+
+@dataclass(frozen=True)
+class AreaProfile:
+    code: str
+    name: str
+    level: str
+    figures: pd.DataFrame  # kengetal, gebied, gemiddelde (per area of the same level)
+    themes: pd.DataFrame  # thema, aantal, aandeel_gebied, aandeel_gemeente
+    trend: pd.DataFrame  # maand, aantal (24 months up to the end of the period)
+    top_buurten: pd.DataFrame  # buurt, aantal (wijk profiles only)
+    outcomes: pd.DataFrame  # uitkomst, aantal (interventions in the period)
+
+
+def level_of(code: str) -> str:
+    return "buurt" if code.startswith("BU") else "wijk"
+
+
+def _code_column(tbl, level: str):
+    return tbl.c.buurt_code if level == "buurt" else tbl.c.wijk_code
+
+
+def _where(tbl, filters: Filters, level: str, code: str | None) -> list:
+    """Conditions for the records of the period, optionally of one area."""
+    conds = [tbl.c.datum >= filters.start, tbl.c.datum <= filters.end]
+    conds += filter_conditions(tbl, filters)
+    if code is not None:
+        conds.append(_code_column(tbl, level) == code)
+    return conds
+
+
+def _count(conn, filters: Filters, level: str, code: str | None) -> int:
+    tbl = record_table(filters.kind)
+    return conn.execute(select(func.count()).where(*_where(tbl, filters, level, code))).scalar_one()
+
+
+def _per_theme(conn, filters: Filters, level: str, code: str | None) -> pd.Series:
+    tbl = record_table(filters.kind)
+    query = select(tbl.c.thema, func.count()).where(*_where(tbl, filters, level, code))
+    return pd.Series(dict(conn.execute(query.group_by(tbl.c.thema)).all()), dtype="int64")
+
+
+def monthly_counts(
+    conn: Connection, filters: Filters, level: str, code: str, end: date
+) -> pd.DataFrame:
+    """Counts per calendar month for the ``TREND_MONTHS`` months up to ``end``."""
+    first = (pd.Timestamp(end).to_period("M") - (TREND_MONTHS - 1)).to_timestamp().date()
+    tbl = record_table(filters.kind)
+    rows = conn.execute(
+        select(tbl.c.datum).where(
+            tbl.c.datum >= first,
+            tbl.c.datum <= end,
+            _code_column(tbl, level) == code,
+            *filter_conditions(tbl, filters),
+        )
+    ).scalars()
+    months = pd.period_range(first, end, freq="M")
+    counts = pd.Series(pd.to_datetime(list(rows)).to_period("M"), dtype="period[M]")
+    per_month = counts.value_counts().reindex(months, fill_value=0)
+    return pd.DataFrame({"maand": months.to_timestamp(), "aantal": per_month.to_numpy()})
+
+
+def area_profile(
+    conn: Connection,
+    areas: gpd.GeoDataFrame,
+    code: str,
+    filters: Filters,
+    theme_labels: dict[str, str],
+    outcome_labels: dict[str, str],
+) -> AreaProfile:
+    """Everything the profile panel shows for area ``code`` (one edition's ``areas``)."""
+    level = level_of(code)
+    row = areas.loc[areas["code"] == code]
+    if row.empty:
+        raise KeyError(code)
+    name = str(row["name"].iloc[0])
+    peers = areas[areas["level"] == level]
+    n_peers = max(len(peers), 1)
+
+    signals = Filters(filters.start, filters.end, "signals", filters.themes, filters.sources)
+    interventions = Filters(filters.start, filters.end, "interventions", filters.themes)
+    here = _count(conn, signals, level, code)
+    total = _count(conn, signals, level, None)
+    here_prev = _count(conn, signals.previous(), level, code)
+    held = _count(conn, interventions, level, code)
+    held_total = _count(conn, interventions, level, None)
+    inhabitants = float(pd.array(row["inhabitants"], dtype="Float64").fillna(np.nan)[0])
+    town_inhabitants = float(pd.array(peers["inhabitants"], dtype="Float64").sum(skipna=True))
+
+    figures = pd.DataFrame(
+        [
+            ("Signalen", here, total / n_peers),
+            ("Signalen vorige periode", here_prev, np.nan),
+            ("Interventies", held, held_total / n_peers),
+            (
+                "Signalen per interventie",
+                here / held if held else np.nan,
+                total / held_total if held_total else np.nan,
+            ),
+            (
+                "Signalen per 1.000 inwoners",
+                here / inhabitants * 1000 if inhabitants and inhabitants > 0 else np.nan,
+                total / town_inhabitants * 1000 if town_inhabitants > 0 else np.nan,
+            ),
+        ],
+        columns=["kengetal", "gebied", "gemiddelde"],
+    )
+
+    area_themes = _per_theme(conn, signals, level, code)
+    town_themes = _per_theme(conn, signals, level, None)
+    themes = pd.DataFrame({"aantal": area_themes}).reindex(town_themes.index, fill_value=0)
+    themes["aandeel_gebied"] = themes["aantal"] / max(here, 1) * 100
+    themes["aandeel_gemeente"] = town_themes / max(total, 1) * 100
+    themes = themes.sort_values("aantal", ascending=False).reset_index(names="thema")
+    themes["thema"] = themes["thema"].map(lambda t: theme_labels.get(t, t))
+
+    top = pd.DataFrame(columns=["buurt", "aantal"])
+    if level == "wijk":
+        buurten = areas[(areas["level"] == "buurt") & (areas["parent_code"] == code)]
+        counts = counts_by_area(conn, signals, "buurt").set_index("code")["count"]
+        top = (
+            pd.DataFrame(
+                {
+                    "buurt": buurten["name"].to_numpy(),
+                    "aantal": counts.reindex(buurten["code"]).fillna(0).astype(int).to_numpy(),
+                }
+            )
+            .sort_values("aantal", ascending=False)
+            .head(5)
+            .reset_index(drop=True)
+        )
+
+    tbl = record_table("interventions")
+    outcome_rows = conn.execute(
+        select(tbl.c.uitkomst, func.count())
+        .where(*_where(tbl, interventions, level, code))
+        .group_by(tbl.c.uitkomst)
+    ).all()
+    outcomes = pd.DataFrame(
+        [(outcome_labels.get(u, u or "onbekend"), n) for u, n in outcome_rows],
+        columns=["uitkomst", "aantal"],
+    ).sort_values("aantal", ascending=False, ignore_index=True)
+
+    return AreaProfile(
+        code=code,
+        name=name,
+        level=level,
+        figures=figures,
+        themes=themes,
+        trend=monthly_counts(conn, signals, level, code, filters.end),
+        top_buurten=top,
+        outcomes=outcomes,
+    )

@@ -1,0 +1,93 @@
+"""The shared filters (period, themes, sources) in the sidebar.
+
+Streamlit's pages/ mode forgets widget values on a page switch, so the chosen values live
+under plain session keys owned here, and each widget is seeded from them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+from oovgeo.analysis.aggregate import Filters
+from oovgeo.config import Settings
+
+PERIOD_KEY = "oovgeo_filter_period"
+RANGE_KEY = "oovgeo_filter_range"
+THEMES_KEY = "oovgeo_filter_themes"
+SOURCES_KEY = "oovgeo_filter_sources"
+
+# Period presets: label -> function(today) -> (start, end)
+PERIODS = {
+    "Laatste 4 weken": lambda t: (t - timedelta(days=27), t),
+    "Laatste 6 weken": lambda t: (t - timedelta(days=41), t),
+    "Laatste 3 maanden": lambda t: (t - timedelta(days=90), t),
+    "Laatste 12 maanden": lambda t: (t - timedelta(days=364), t),
+    "Dit jaar": lambda t: (date(t.year, 1, 1), t),
+    "Vorig jaar": lambda t: (date(t.year - 1, 1, 1), date(t.year - 1, 12, 31)),
+}
+CUSTOM = "Eigen periode"
+DEFAULT_PERIOD = "Laatste 4 weken"
+
+
+def _remember(widget_key: str, state_key: str) -> None:
+    st.session_state[state_key] = st.session_state[widget_key]
+
+
+def sidebar_filters(settings: Settings, today: date | None = None) -> Filters:
+    """Draw the filters in the sidebar and return them (signals; callers change ``kind``)."""
+    today = today or date.today()
+    options = [*PERIODS, CUSTOM]
+    period = st.session_state.get(PERIOD_KEY, DEFAULT_PERIOD)
+    st.sidebar.selectbox(
+        "Periode",
+        options,
+        index=options.index(period) if period in options else 0,
+        key="w_period",
+        on_change=_remember,
+        args=("w_period", PERIOD_KEY),
+    )
+    period = st.session_state.get(PERIOD_KEY, period)
+    if period == CUSTOM:
+        chosen = st.session_state.get(RANGE_KEY, PERIODS[DEFAULT_PERIOD](today))
+        st.sidebar.date_input(
+            "Van - tot en met",
+            value=chosen,
+            max_value=today,
+            format="DD-MM-YYYY",
+            key="w_range",
+            on_change=_remember,
+            args=("w_range", RANGE_KEY),
+        )
+        chosen = st.session_state.get(RANGE_KEY, chosen)
+        start, end = (chosen[0], chosen[-1]) if chosen else PERIODS[DEFAULT_PERIOD](today)
+    else:
+        start, end = PERIODS[period](today)
+
+    themes = settings.labels("themes")
+    st.sidebar.multiselect(
+        "Thema's (leeg = alle)",
+        list(themes),
+        default=st.session_state.get(THEMES_KEY, []),
+        format_func=themes.get,
+        key="w_themes",
+        on_change=_remember,
+        args=("w_themes", THEMES_KEY),
+    )
+    sources = settings.labels("sources")
+    st.sidebar.multiselect(
+        "Bronnen (leeg = alle)",
+        list(sources),
+        default=st.session_state.get(SOURCES_KEY, []),
+        format_func=sources.get,
+        key="w_sources",
+        on_change=_remember,
+        args=("w_sources", SOURCES_KEY),
+    )
+    return Filters(
+        start=start,
+        end=end,
+        themes=tuple(st.session_state.get(THEMES_KEY, ())),
+        sources=tuple(st.session_state.get(SOURCES_KEY, ())),
+    )
