@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
 from oovgeo import operations as ops
 from oovgeo.analysis.aggregate import Filters, area_table, counts_by_area, unplaced_count
-from oovgeo.analysis.profile import TREND_MONTHS, area_profile
+from oovgeo.analysis.profile import TREND_MONTHS, area_profile, protect_profile
 from oovgeo.config import load_settings
+from oovgeo.privacy import Disclosure
 from oovgeo.store import schema
 from oovgeo.store.areas_repo import load_areas
 from oovgeo.store.db import make_engine
@@ -108,3 +110,17 @@ def test_wijk_profile(demo_store):
     assert set(profile.top_buurten["buurt"]) <= buurt_names
     assert profile.top_buurten["aantal"].is_monotonic_decreasing
     assert profile.outcomes["aantal"].sum() == figures.loc["Interventies", "gebied"]
+
+
+def test_profile_without_inhabitants_hides_the_rate(vlaardingen):
+    engine, settings = vlaardingen
+    areas = load_areas(engine, 2025)
+    f = Filters(date(2026, 1, 1), END)
+    with engine.connect() as conn:
+        profile = area_profile(
+            conn, areas, "WK062202", f, settings.labels("themes"), settings.labels("outcomes")
+        )
+    figures = profile.figures.set_index("kengetal")
+    assert np.isnan(figures.loc["Signalen per 1.000 inwoners", "gebied"])
+    view = protect_profile(profile, Disclosure(protected=True))
+    assert view.figures.set_index("kengetal").loc["Signalen per 1.000 inwoners", "gebied"] == ""

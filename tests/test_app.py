@@ -20,12 +20,14 @@ ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 PAGE_FILES = {
     "start": None,
+    "kaart": str(ROOT / "pages" / "3_Kaart.py"),
     "data": str(ROOT / "pages" / "1_Gegevens.py"),
     "audit": str(ROOT / "pages" / "2_Audit.py"),
 }
 # The specification, written out on purpose (not read from auth.PAGE_ROLES).
 EXPECTED_PAGES = {
     "start": {"beheerder", "coordinator", "analist", "manager", "presentatie"},
+    "kaart": {"beheerder", "coordinator", "analist", "manager", "presentatie"},
     "data": {"beheerder"},
     "audit": {"beheerder"},
 }
@@ -129,7 +131,12 @@ def test_role_page_matrix(loaded, role, page):
     links = {link.label for link in at.get("page_link")}
     expected_links = {
         label
-        for p, label in (("start", "Start"), ("data", "Gegevens"), ("audit", "Audit en toegang"))
+        for p, label in (
+            ("start", "Start"),
+            ("kaart", "Kaart"),
+            ("data", "Gegevens"),
+            ("audit", "Audit en toegang"),
+        )
         if role in EXPECTED_PAGES[p]
     }
     assert links == expected_links  # the navigation shows only the role's pages

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -163,8 +164,8 @@ def test_login_shows_only_the_roles_pages_and_logout_ends_it(app_server):
         page.get_by_text("Wijken (8)").wait_for(timeout=60_000)
         sidebar = page.locator("[data-testid='stSidebar']")
         links = sidebar.locator("a").all_inner_texts()
-        # icon name and label: only Start, no Gegevens, no Audit for a manager
-        assert [t.split()[-1] for t in links] == ["Start"]
+        # icon name and label: Start and Kaart, no Gegevens, no Audit for a manager
+        assert [t.split()[-1] for t in links] == ["Start", "Kaart"]
         body = page.locator("body").inner_text()
         assert "In quarantaine" not in body and "Laatste import" not in body
         page.get_by_role("button", name="Uitloggen").click()
@@ -172,4 +173,30 @@ def test_login_shows_only_the_roles_pages_and_logout_ends_it(app_server):
         page.reload(wait_until="domcontentloaded")
         page.get_by_text("oovgeo · inloggen").wait_for(timeout=30_000)
         assert page.get_by_text("Wijken (8)").count() == 0
+        browser.close()
+
+
+def test_clicking_a_wijk_on_the_map_opens_its_profile(app_server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        login(page, app_server, "beheer")
+        page.get_by_role("link", name="Kaart").click()
+        page.get_by_text("Klik op een gebied op de kaart voor het profiel.").wait_for(
+            timeout=60_000
+        )
+        frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
+        areas = frame.locator("path.leaflet-interactive")
+        areas.first.wait_for(timeout=60_000)
+        assert areas.count() == 8  # the wijken of Vlaardingen
+        areas.nth(3).click()
+        heading = page.get_by_text(re.compile(r"^Profiel wijk "))
+        heading.wait_for(timeout=60_000)
+        assert page.get_by_text("Kengetallen").count() >= 1
+        assert page.get_by_text("Signalen per maand (24 maanden)").count() >= 1
+        page.screenshot(path=str(tmp_path / "profiel.png"), full_page=True)
+        if os.environ.get("OOVGEO_SCREENSHOT_DIR"):
+            page.screenshot(path=os.environ["OOVGEO_SCREENSHOT_DIR"] + "/kaart.png", full_page=True)
         browser.close()

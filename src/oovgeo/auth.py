@@ -35,6 +35,7 @@ _ALL = frozenset(ROLES)
 # Which role may open which page; a page missing here is open to nobody.
 PAGE_ROLES: dict[str, frozenset[str]] = {
     "start": _ALL,
+    "kaart": _ALL,
     "data": frozenset({"beheerder"}),
     "audit": frozenset({"beheerder"}),
 }

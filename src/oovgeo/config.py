@@ -132,6 +132,8 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("maps.assets", "local", "'local' serves Leaflet from this server; 'cdn' from CDNs."),
     Setting("maps.basemap", "grijs", "Default basemap: grijs, standaard, luchtfoto, osm, geen."),
+    Setting("maps.heat_bandwidth_m", 200.0, "Bandwidth (sigma) of the heat layer's kernel, m."),
+    Setting("maps.heat_cell_m", 50.0, "Cell size of the heat layer's grid, m."),
     Setting("demo.seed", 42, "Seed of the synthetic demo data set."),
     Setting("demo.auto", True, "Build the demo data set on first start with an empty store."),
     Setting("auth.mode", "local", "'local' accounts or 'oidc' (OpenID Connect via st.login)."),

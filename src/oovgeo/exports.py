@@ -1,15 +1,22 @@
-"""Formula-safe CSV and XLSX exports (O4).
+"""Formula-safe CSV and XLSX exports (O4), and GeoPackage for GIS.
 
 A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is prefixed with
 an apostrophe, so Excel and LibreOffice show it as text instead of running it as a formula.
-Numbers stay numbers: only strings are touched.
+Numbers stay numbers: only strings are touched. A GeoPackage is opened in QGIS, which does
+not evaluate cell text, so its strings are written as given.
 """
 
 from __future__ import annotations
 
 import io
+import re
+import tempfile
+from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
+
+from oovgeo.crs import RD
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -51,3 +58,30 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "gegevens") -> bytes:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"
     return buf.getvalue()
+
+
+_LAYER_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+
+
+def to_geopackage_bytes(gdf: gpd.GeoDataFrame, layer: str = "gebieden") -> bytes:
+    """A GeoPackage (one layer) in RD New (EPSG:28992), as bytes for a download button.
+
+    Exactly the columns of ``gdf`` are written, no index: select the columns the audience may
+    see before calling. Areas in another CRS are reprojected to RD, the CRS Dutch municipal
+    GIS works in; a frame without a CRS is refused. A layer has one geometry type, so polygons
+    beside multipolygons are written as multipolygons.
+
+    >>> from shapely.geometry import box
+    >>> areas = gpd.GeoDataFrame({"code": ["WK01"]}, geometry=[box(0, 0, 1, 1)], crs=RD)
+    >>> to_geopackage_bytes(areas)[:16]
+    b'SQLite format 3\\x00'
+    """
+    if not _LAYER_NAME.match(layer):
+        raise ValueError(f"layer name must be letters, digits and '_', got {layer!r}")
+    if gdf.crs is None:
+        raise ValueError(f"GeoPackage export needs a CRS; expected {RD}, got none")
+    out = gdf if gdf.crs.to_epsg() == 28992 else gdf.to_crs(RD)
+    with tempfile.TemporaryDirectory(prefix="oovgeo-gpkg-") as tmp:
+        path = Path(tmp) / f"{layer}.gpkg"
+        out.to_file(path, layer=layer, driver="GPKG", engine="pyogrio", index=False)
+        return path.read_bytes()

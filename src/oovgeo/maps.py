@@ -1,19 +1,31 @@
 """folium map builders and the one escaping helper for every data string on a map (O1, O3).
 
+``area_map`` draws plain areas; ``choropleth`` colours them by ``oovgeo.analysis.classify``
+classes, with a plain-HTML legend inside the map (no branca: it pulls d3 from a CDN);
+``image_overlay`` lays a server-rendered PNG (heat) over a map.
+
 folium escapes nothing: tooltip and popup text is inserted as raw HTML, and a ``${...}`` or a
 backtick in a string can run as JavaScript inside template literals even after HTML escaping.
-``escape`` handles both; every data string that reaches a map goes through it.
+Worse, branca compiles each rendered script block as a Jinja template once more, so a
+``{{ ... }}`` in data is evaluated on the server. ``escape`` handles all three; every data
+string that reaches a map goes through it.
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import json
+import math
+import re
 
 import folium
 import geopandas as gpd
+import pandas as pd
 import shapely
+from jinja2 import Template
 
+from oovgeo.analysis.classify import MISSING_COLOUR, MISSING_LABEL, Classes, format_number
 from oovgeo.crs import RD, WGS84
 
 # Basemaps: label -> (tile URL, attribution); None means no tiles at all.
@@ -46,14 +58,23 @@ SIMPLIFY_M = 5.0  # metres; invisible at town scale, keeps shared edges shared
 DECIMALS = 5  # about 1 m in WGS84
 
 
+# "{{", "{%" and "{#" open Jinja tags. branca wraps every rendered script block in a new
+# ``Element(template=...)`` and so compiles it as a template a second time: a data string
+# holding "{{ 7*7 }}" comes out as "49" (and Jinja's default environment is not sandboxed).
+_JINJA_OPEN = re.compile(r"\{(?=[{%#])")
+
+
 def escape(value: object) -> str:
-    """HTML-escape and neutralise template-literal characters.
+    """HTML-escape, neutralise template-literal characters and Jinja tag openers.
 
     >>> escape("<img src=x onerror=alert(1)> ${alert(1)} `x` \\\\")
     '&lt;img src=x onerror=alert(1)&gt; &#36;{alert(1)} &#96;x&#96; &#92;'
+    >>> escape("{{ 7*7 }} {% if %} {#")
+    '&#123;{ 7*7 }} &#123;% if %} &#123;#'
     """
     text = html.escape("" if value is None else str(value), quote=True)
-    return text.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+    text = text.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+    return _JINJA_OPEN.sub("&#123;", text)
 
 
 def to_web(gdf: gpd.GeoDataFrame, columns: list[str]) -> dict:
@@ -132,3 +153,245 @@ def clicked_area_code(value: dict | None) -> str | None:
     drawing = (value or {}).get("last_active_drawing") or {}
     code = (drawing.get("properties") or {}).get("code")
     return code if isinstance(code, str) else None
+
+
+# --- choropleth -------------------------------------------------------------------------------
+
+FILL = "fill"  # the one computed feature property: the class colour
+NO_VALUE = "–"  # shown in a tooltip for an area without a value
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+class HtmlBlock(folium.Element):
+    """Pre-built HTML placed in the page as is.
+
+    ``folium.Element(text)`` would compile ``text`` as a Jinja template, so a ``{{ ... }}`` in
+    data would be evaluated on the server; here the text is a value, never a template.
+    """
+
+    _template = Template("{{ this.content }}")
+
+    def __init__(self, content: str):
+        super().__init__()
+        self._name = "HtmlBlock"
+        self.content = content
+
+
+def _colour(value: str) -> str:
+    if not isinstance(value, str) or not _HEX.match(value):
+        raise ValueError(f"colours must be '#rrggbb', got {value!r}")
+    return value
+
+
+def _display(value: object) -> object:
+    """Tooltip text for one cell: strings as given, numbers in Dutch notation, gaps as a dash."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return NO_VALUE
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, int | float):
+        return format_number(float(value))
+    return str(value)
+
+
+def legend_items(classes: Classes, *, missing: bool | None = None) -> list[tuple[str, str]]:
+    """(colour, label) per class, plus the grey "no value" entry when values are missing.
+
+    >>> from oovgeo.analysis.classify import classify
+    >>> _, classes = classify(pd.Series([0.0, 4.0, 10.0, None]), "Gelijke intervallen", 2)
+    >>> legend_items(classes)[0], legend_items(classes)[-1][0]
+    (('#ffeda0', '0 – 5'), '#bdbdbd')
+    """
+    items = list(zip(classes.colours, classes.labels, strict=True))
+    if classes.missing if missing is None else missing:
+        items.append((MISSING_COLOUR, MISSING_LABEL))
+    return items
+
+
+def legend_frame(classes: Classes, *, missing: bool | None = None) -> pd.DataFrame:
+    """The legend as a table for ``st.dataframe``: klasse, van, tot, kleur (Dutch numbers)."""
+    rows = []
+    for colour, label in legend_items(classes, missing=missing):
+        van, _, tot = ("", "", "") if label == MISSING_LABEL else label.partition(" – ")
+        rows.append({"klasse": label, "van": van, "tot": tot or van, "kleur": colour})
+    return pd.DataFrame(rows, columns=["klasse", "van", "tot", "kleur"])
+
+
+def legend_html(classes: Classes, title: str, *, missing: bool | None = None) -> str:
+    """A small self-contained legend block (fixed bottom right) with escaped title and labels."""
+    rows = "".join(
+        '<div style="margin:2px 0;white-space:nowrap;">'
+        f'<span style="display:inline-block;width:14px;height:14px;margin-right:6px;'
+        f'vertical-align:middle;border:1px solid #777;background:{_colour(colour)};"></span>'
+        f"{escape(label)}</div>"
+        for colour, label in legend_items(classes, missing=missing)
+    )
+    return (
+        '<div class="oovgeo-legend" style="position:fixed;bottom:24px;right:12px;z-index:1000;'
+        "background:rgba(255,255,255,0.92);padding:6px 8px;border:1px solid #999;"
+        'border-radius:4px;font:12px/1.4 sans-serif;color:#222;">'
+        f'<div style="font-weight:bold;margin-bottom:4px;">{escape(title)}</div>{rows}</div>'
+    )
+
+
+def add_legend(m: folium.Map, classes: Classes, title: str, *, missing: bool | None = None):
+    """Put the legend into the map page itself, so the map (and a screenshot) explains itself.
+
+    Plain HTML, no branca colormap: a colormap makes streamlit-folium fetch d3 from a CDN.
+    """
+    block = HtmlBlock(legend_html(classes, title, missing=missing))
+    m.get_root().html.add_child(block)
+    return block
+
+
+def _choropleth_style(edge: str):
+    def style(feature: dict) -> dict:
+        return {
+            "fillColor": feature["properties"][FILL],
+            "fillOpacity": 0.75,
+            "color": edge,
+            "weight": 1,
+        }
+
+    return style
+
+
+def _choropleth_highlight(_feature: dict) -> dict:
+    return {"color": "#1f3b5a", "weight": 3, "fillOpacity": 0.9}
+
+
+def choropleth(
+    areas: gpd.GeoDataFrame,
+    values: pd.DataFrame,
+    *,
+    value_column: str,
+    classes_index: pd.Series,
+    classes: Classes,
+    tooltip: dict[str, str],
+    basemap: str = "grijs",
+    legend_title: str | None = None,
+) -> folium.Map:
+    """Areas coloured by class, with a tooltip and a legend.
+
+    Parameters
+    ----------
+    areas
+        Area polygons in RD with a unique ``code`` column (and e.g. ``name``).
+    values
+        Display table keyed by area code (a ``code`` column, else the index): the strings the
+        audience may see, after privacy suppression (``"<5"``). Only the tooltip columns are read.
+    value_column
+        The displayed value; added to the tooltip (labelled with its name) when missing there.
+    classes_index, classes
+        From ``oovgeo.analysis.classify.classify``, indexed by area code. Areas without a class
+        (``-1`` or absent) are grey.
+    tooltip
+        Column -> Dutch label, taken from ``values`` first, then from ``areas``.
+
+    The features carry only ``code``, the tooltip columns (escaped) and ``fill``, the
+    precomputed class colour (O3).
+
+    >>> from shapely.geometry import box
+    >>> from oovgeo.analysis.classify import classify
+    >>> areas = gpd.GeoDataFrame({"code": ["WK01"], "name": ["Noord"]},
+    ...                          geometry=[box(80000, 436000, 80500, 436500)], crs=RD)
+    >>> values = pd.DataFrame({"aantal": ["<5"]}, index=pd.Index(["WK01"], name="code"))
+    >>> idx, classes = classify(pd.Series([3.0], index=values.index), "Kwantielen")
+    >>> m = choropleth(areas, values, value_column="aantal", classes_index=idx,
+    ...                classes=classes, tooltip={"name": "Wijk", "aantal": "Meldingen"})
+    """
+    if "code" not in areas.columns:
+        raise ValueError("areas need a 'code' column")
+    if areas["code"].duplicated().any():
+        raise ValueError("area codes must be unique")
+    if len(areas) == 0:
+        raise ValueError("no areas to draw")
+    table = values if "code" in values.columns else values.assign(code=values.index)
+    if table["code"].duplicated().any():
+        raise ValueError("values must have one row per area code")
+    if classes_index.index.duplicated().any():
+        raise ValueError("classes_index must have one entry per area code")
+    if len(classes_index) and not classes_index.index.isin(areas["code"]).any():
+        raise ValueError("classes_index must be indexed by area code (no code matches)")
+
+    tooltip = dict(tooltip)
+    if value_column not in tooltip:
+        tooltip[value_column] = value_column
+    if FILL in tooltip:
+        raise ValueError(f"'{FILL}' is reserved for the class colour")
+    unsafe = [c for c in tooltip if not isinstance(c, str) or escape(c) != c]
+    if unsafe:
+        raise ValueError(f"tooltip column names must be plain text, got {unsafe}")
+    fields = [c for c in tooltip if c != "code"]
+
+    frame = gpd.GeoDataFrame(
+        {"code": areas["code"].to_numpy()}, geometry=areas.geometry.to_numpy(), crs=areas.crs
+    )
+    by_code = table.set_index("code")
+    for column in fields:
+        if column in by_code.columns:
+            column_values = frame["code"].map(by_code[column])
+        elif column in areas.columns:
+            column_values = pd.Series(areas[column].to_numpy(), index=frame.index)
+        else:
+            raise KeyError(f"tooltip column {column!r} is in neither values nor areas")
+        frame[column] = column_values.map(_display).astype(object)
+    if "code" in tooltip:
+        fields.insert(0, "code")
+
+    index = frame["code"].map(classes_index).fillna(-1).astype(int)
+    if (index >= classes.k).any():
+        raise ValueError(f"class index out of range for {classes.k} classes")
+    frame[FILL] = [_colour(classes.colour(i)) for i in index]
+
+    m = base_map(tuple(areas.total_bounds), basemap)
+    data = to_web(frame, ["code", *[f for f in fields if f != "code"], FILL])
+    folium.GeoJson(
+        data,
+        name="klassen",
+        style_function=_choropleth_style(_colour(classes.edge)),
+        highlight_function=_choropleth_highlight,
+        tooltip=folium.GeoJsonTooltip(
+            fields=fields, aliases=[escape(tooltip[f]) for f in fields], sticky=True
+        ),
+    ).add_to(m)
+    title = tooltip[value_column] if legend_title is None else legend_title
+    add_legend(m, classes, title, missing=classes.missing or bool((index < 0).any()))
+    return m
+
+
+def image_overlay(
+    m: folium.Map,
+    png: bytes,
+    bounds_wgs84: tuple[float, float, float, float],
+    name: str = "Heat",
+    *,
+    opacity: float = 0.7,
+) -> folium.raster_layers.ImageOverlay:
+    """Lay a server-rendered PNG (e.g. a kernel density grid) over the map.
+
+    ``bounds_wgs84`` is ``(min_lon, min_lat, max_lon, max_lat)``, the order of
+    ``GeoSeries.total_bounds``. The image travels as a data URI and is not interactive, so no
+    point coordinates reach the browser. Leaflet stretches the image linearly in Web Mercator;
+    at town scale the difference from a WGS84 grid is far below a pixel.
+    """
+    if not isinstance(png, bytes | bytearray) or not bytes(png).startswith(_PNG_SIGNATURE):
+        raise ValueError("image_overlay expects PNG bytes")
+    west, south, east, north = (float(b) for b in bounds_wgs84)
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        raise ValueError(f"bounds must be (min_lon, min_lat, max_lon, max_lat), got {bounds_wgs84}")
+    url = "data:image/png;base64," + base64.b64encode(bytes(png)).decode("ascii")
+    overlay = folium.raster_layers.ImageOverlay(
+        url,
+        bounds=[[south, west], [north, east]],
+        name=escape(name),
+        opacity=opacity,
+        interactive=False,
+        cross_origin=False,
+        pixelated=False,
+    )
+    overlay.add_to(m)
+    return overlay

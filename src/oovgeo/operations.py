@@ -43,7 +43,10 @@ _ENGINES: dict[str, Engine] = {}
 
 def open_store(settings: Settings) -> Engine:
     """The engine for the configured database (one per URL and process)."""
-    url = settings.database_url
+    return engine_for_url(settings.database_url)
+
+
+def engine_for_url(url: str) -> Engine:
     if url not in _ENGINES:
         _ENGINES[url] = make_engine(url)
     return _ENGINES[url]

@@ -145,3 +145,22 @@ def area_table(areas: gpd.GeoDataFrame, counts: pd.DataFrame) -> pd.DataFrame:
         prev = out["prev_count"].to_numpy(dtype=float)
         out["change_pct"] = np.where(prev > 0, (out["count"] - prev) / prev * 100, np.nan)
     return out
+
+
+def coordinates(conn: Connection, filters: Filters) -> tuple[np.ndarray, np.ndarray]:
+    """RD x/y of the point records of the period, for server-side kernels and grids only.
+
+    The arrays never leave the server: callers turn them into aggregates (a density image,
+    counts per grid cell) before anything reaches a browser.
+    """
+    tbl = record_table(filters.kind)
+    rows = conn.execute(
+        select(tbl.c.x, tbl.c.y).where(
+            tbl.c.datum >= filters.start,
+            tbl.c.datum <= filters.end,
+            tbl.c.x.is_not(None),
+            *filter_conditions(tbl, filters),
+        )
+    ).all()
+    xy = np.array(rows, dtype=float).reshape(-1, 2)
+    return xy[:, 0], xy[:, 1]

@@ -16,6 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from oovgeo.analysis.aggregate import Filters, counts_by_area, filter_conditions, record_table
+from oovgeo.analysis.mapdata import dutch_number
+from oovgeo.privacy import Disclosure, format_count, hidden_mask, suppress_table
 
 TREND_MONTHS = 24
 
@@ -104,7 +106,7 @@ def area_profile(
     here_prev = _count(conn, signals.previous(), level, code)
     held = _count(conn, interventions, level, code)
     held_total = _count(conn, interventions, level, None)
-    inhabitants = float(pd.array(row["inhabitants"], dtype="Float64").fillna(np.nan)[0])
+    inhabitants = pd.array(row["inhabitants"], dtype="Float64").to_numpy(float, na_value=np.nan)[0]
     town_inhabitants = float(pd.array(peers["inhabitants"], dtype="Float64").sum(skipna=True))
 
     figures = pd.DataFrame(
@@ -170,4 +172,64 @@ def area_profile(
         trend=monthly_counts(conn, signals, level, code, filters.end),
         top_buurten=top,
         outcomes=outcomes,
+    )
+
+
+@dataclass(frozen=True)
+class ProfileView:
+    """A profile as shown to one audience: display strings, hidden values blanked."""
+
+    figures: pd.DataFrame  # kengetal, gebied, gemiddelde (text)
+    themes: pd.DataFrame  # thema, aantal (text), aandeel_gebied, aandeel_gemeente (text)
+    trend: pd.DataFrame  # maand, aantal (float, NaN where hidden)
+    top_buurten: pd.DataFrame  # buurt, aantal (text)
+    outcomes: pd.DataFrame  # uitkomst, aantal (text)
+
+
+def _pct(values: pd.Series, hidden: pd.Series) -> list[str]:
+    return ["" if h or np.isnan(v) else f"{v:.0f}%" for v, h in zip(values, hidden, strict=True)]
+
+
+def protect_profile(profile: AreaProfile, disclosure: Disclosure) -> ProfileView:
+    """Apply the disclosure rules to every number of a profile (P3)."""
+    k = disclosure.threshold
+
+    def small(n) -> bool:
+        return disclosure.protected and 0 < n < k
+
+    figures = profile.figures.set_index("kengetal")
+    counts = ["Signalen", "Signalen vorige periode", "Interventies"]
+    here_hidden = {name: small(figures.loc[name, "gebied"]) for name in counts}
+    rows = []
+    for name, row in figures.iterrows():
+        if name in counts:
+            shown = format_count(row["gebied"], here_hidden[name], k)
+        elif name == "Signalen per interventie":
+            hide = here_hidden["Signalen"] or here_hidden["Interventies"]
+            shown = "" if hide or np.isnan(row["gebied"]) else dutch_number(row["gebied"])
+        else:  # per 1.000 inwoners
+            shown = (
+                ""
+                if here_hidden["Signalen"] or np.isnan(row["gebied"])
+                else (dutch_number(row["gebied"]))
+            )
+        average = "" if np.isnan(row["gemiddelde"]) else dutch_number(row["gemiddelde"])
+        rows.append((name, shown, average))
+    figures_view = pd.DataFrame(rows, columns=["kengetal", "gebied", "gemiddelde"])
+
+    theme_hidden = hidden_mask(profile.themes, ["aantal"], disclosure)["aantal"]
+    themes = suppress_table(profile.themes, ["aantal"], disclosure=disclosure)
+    themes["aandeel_gebied"] = _pct(profile.themes["aandeel_gebied"], theme_hidden)
+    themes["aandeel_gemeente"] = [f"{v:.0f}%" for v in profile.themes["aandeel_gemeente"]]
+
+    trend_hidden = hidden_mask(profile.trend, ["aantal"], disclosure)["aantal"].to_numpy()
+    trend = profile.trend.assign(
+        aantal=np.where(trend_hidden, np.nan, profile.trend["aantal"].astype(float))
+    )
+    return ProfileView(
+        figures=figures_view,
+        themes=themes,
+        trend=trend,
+        top_buurten=suppress_table(profile.top_buurten, ["aantal"], disclosure=disclosure),
+        outcomes=suppress_table(profile.outcomes, ["aantal"], disclosure=disclosure),
     )

@@ -36,6 +36,7 @@ class PageInfo:
 
 PAGES: dict[str, PageInfo] = {
     "start": PageInfo("app.py", "Start", ":material/home:"),
+    "kaart": PageInfo("pages/3_Kaart.py", "Kaart", ":material/map:"),
     "data": PageInfo("pages/1_Gegevens.py", "Gegevens", ":material/upload_file:"),
     "audit": PageInfo("pages/2_Audit.py", "Audit en toegang", ":material/policy:"),
 }

@@ -35,9 +35,48 @@ def _remember(widget_key: str, state_key: str) -> None:
     st.session_state[state_key] = st.session_state[widget_key]
 
 
-def sidebar_filters(settings: Settings, today: date | None = None) -> Filters:
+# Protected audiences choose from fixed, non-overlapping blocks of four weeks: with free or
+# sliding periods, the difference of two requests would reveal the small counts that each
+# request hides (P3).
+BLOCK_EPOCH = date(2024, 1, 1)  # a Monday
+BLOCK_DAYS = 28
+BLOCK_KEY = "oovgeo_filter_block"
+
+
+def four_week_blocks(today: date, n: int = 26) -> list[tuple[date, date]]:
+    """The last ``n`` complete four-week blocks before ``today``, newest first."""
+    done = (today - BLOCK_EPOCH).days // BLOCK_DAYS  # blocks completed before today's block
+    blocks = []
+    for i in range(done - 1, max(done - 1 - n, -1), -1):
+        start = BLOCK_EPOCH + timedelta(days=i * BLOCK_DAYS)
+        blocks.append((start, start + timedelta(days=BLOCK_DAYS - 1)))
+    return blocks
+
+
+def _block_filters(today: date) -> tuple[date, date]:
+    blocks = four_week_blocks(today)
+    labels = [f"{s:%d-%m-%Y} t/m {e:%d-%m-%Y}" for s, e in blocks]
+    chosen = st.session_state.get(BLOCK_KEY, labels[0])
+    st.sidebar.selectbox(
+        "Periode (blokken van 4 weken)",
+        labels,
+        index=labels.index(chosen) if chosen in labels else 0,
+        key="w_block",
+        on_change=_remember,
+        args=("w_block", BLOCK_KEY),
+    )
+    return blocks[labels.index(st.session_state.get(BLOCK_KEY, labels[0]))]
+
+
+def sidebar_filters(
+    settings: Settings, today: date | None = None, *, protected: bool = False
+) -> Filters:
     """Draw the filters in the sidebar and return them (signals; callers change ``kind``)."""
     today = today or date.today()
+    if protected:
+        start, end = _block_filters(today)
+        themes, sources = _themes_and_sources(settings)
+        return Filters(start=start, end=end, themes=themes, sources=sources)
     options = [*PERIODS, CUSTOM]
     period = st.session_state.get(PERIOD_KEY, DEFAULT_PERIOD)
     st.sidebar.selectbox(
@@ -65,6 +104,11 @@ def sidebar_filters(settings: Settings, today: date | None = None) -> Filters:
     else:
         start, end = PERIODS[period](today)
 
+    themes, sources = _themes_and_sources(settings)
+    return Filters(start=start, end=end, themes=themes, sources=sources)
+
+
+def _themes_and_sources(settings: Settings) -> tuple[tuple[str, ...], tuple[str, ...]]:
     themes = settings.labels("themes")
     st.sidebar.multiselect(
         "Thema's (leeg = alle)",
@@ -85,9 +129,4 @@ def sidebar_filters(settings: Settings, today: date | None = None) -> Filters:
         on_change=_remember,
         args=("w_sources", SOURCES_KEY),
     )
-    return Filters(
-        start=start,
-        end=end,
-        themes=tuple(st.session_state.get(THEMES_KEY, ())),
-        sources=tuple(st.session_state.get(SOURCES_KEY, ())),
-    )
+    return tuple(st.session_state.get(THEMES_KEY, ())), tuple(st.session_state.get(SOURCES_KEY, ()))

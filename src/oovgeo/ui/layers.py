@@ -1,0 +1,130 @@
+"""Extra map layers computed on the server: the heat image and the Gi* hotspots.
+
+Both are cached as aggregates (an image, classes per cell or buurt) keyed by plain values;
+the points they are made from never leave the server.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import folium
+import geopandas as gpd
+import shapely
+import streamlit as st
+
+from oovgeo import operations as ops
+from oovgeo.analysis import density, hotspots
+from oovgeo.analysis.aggregate import Filters, coordinates, counts_by_area
+from oovgeo.maps import escape, image_overlay, to_web
+from oovgeo.store.areas_repo import load_areas
+
+UNITS = {"buurt": "Buurten", "grid": "Raster van 250 m"}
+HOT, COLD = "#b2182b", "#2166ac"
+
+
+@st.cache_data(ttl=300, max_entries=32, show_spinner="Warmtekaart berekenen...")
+def heat_image(
+    url: str,
+    start: date,
+    end: date,
+    kind: str,
+    themes: tuple,
+    sources: tuple,
+    cell_m: float,
+    bandwidth_m: float,
+    bounds: tuple,
+) -> tuple[bytes, list]:
+    with ops.engine_for_url(url).connect() as conn:
+        x, y = coordinates(conn, Filters(start, end, kind, themes, sources))
+    grid = density.kernel_density(x, y, bounds_rd=bounds, cell_m=cell_m, bandwidth_m=bandwidth_m)
+    return density.to_png(grid), density.wgs84_bounds(grid)
+
+
+def add_heat_layer(
+    m: folium.Map,
+    url: str,
+    filters: Filters,
+    areas: gpd.GeoDataFrame,
+    cell_m: float,
+    bandwidth_m: float,
+) -> None:
+    xmin, ymin, xmax, ymax = areas.total_bounds
+    pad = 3 * bandwidth_m
+    png, ((lat0, lon0), (lat1, lon1)) = heat_image(
+        url,
+        filters.start,
+        filters.end,
+        filters.kind,
+        filters.themes,
+        filters.sources,
+        cell_m,
+        bandwidth_m,
+        (xmin - pad, ymin - pad, xmax + pad, ymax + pad),
+    )
+    image_overlay(m, png, (lon0, lat0, lon1, lat1), name="Warmtekaart")
+
+
+@st.cache_data(ttl=300, max_entries=32, show_spinner="Hotspots berekenen...")
+def hotspot_units(
+    url: str,
+    edition: int,
+    start: date,
+    end: date,
+    kind: str,
+    themes: tuple,
+    sources: tuple,
+    unit: str,
+) -> tuple[gpd.GeoDataFrame, str]:
+    engine = ops.engine_for_url(url)
+    filters = Filters(start, end, kind, themes, sources)
+    buurten = load_areas(engine, edition, level="buurt")
+    if unit == "grid":
+        cells = hotspots.grid_cells(shapely.union_all(buurten.geometry.to_numpy()), 250.0)
+        with engine.connect() as conn:
+            x, y = coordinates(conn, filters)
+        joined = gpd.sjoin(
+            gpd.GeoDataFrame(geometry=gpd.points_from_xy(x, y), crs=cells.crs),
+            cells[["code", "geometry"]],
+            predicate="within",
+        )
+        counts = joined["code"].value_counts()
+        units = cells
+    else:
+        with engine.connect() as conn:
+            counts = counts_by_area(conn, filters, "buurt").set_index("code")["count"]
+        units = buurten[["code", "name", "land_ha", "geometry"]]
+    units = units.assign(dichtheid=hotspots.density_per_km2(counts, units).to_numpy())
+    result = hotspots.gi_star(units, "dichtheid")
+    significant = result[result["hotspot"] != "niet significant"]
+    return significant[["hotspot", "gi_z", "geometry"]], result.attrs.get("methode", "")
+
+
+def add_hotspot_layer(m: folium.Map, url: str, edition: int, filters: Filters, unit: str) -> str:
+    """Draw the significant hot and cold spots; return the method sentence for the page."""
+    found, method = hotspot_units(
+        url,
+        edition,
+        filters.start,
+        filters.end,
+        filters.kind,
+        filters.themes,
+        filters.sources,
+        unit,
+    )
+    if len(found):
+        data = to_web(
+            found.assign(kleur=[HOT if z > 0 else COLD for z in found["gi_z"]]),
+            ["hotspot", "kleur"],
+        )
+        folium.GeoJson(
+            data,
+            name="Hotspots",
+            style_function=lambda f: {
+                "color": f["properties"]["kleur"],
+                "weight": 3,
+                "fill": False,
+            },
+            tooltip=folium.GeoJsonTooltip(fields=["hotspot"], aliases=[escape("Gi*")]),
+        ).add_to(m)
+    return f"{len(found)} significante gebieden. {method}"

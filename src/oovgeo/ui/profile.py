@@ -1,0 +1,39 @@
+"""The area profile panel (widgets only; the numbers come protected from analysis.profile)."""
+
+from __future__ import annotations
+
+import altair as alt
+import streamlit as st
+
+from oovgeo.analysis.profile import ProfileView
+
+MISSING_NOTE = "Lege plekken: te weinig meldingen om te tonen, of geen inwonertal bekend."
+
+
+def show_profile(name: str, level: str, view: ProfileView, period_text: str) -> None:
+    st.subheader(f"Profiel {level} {name}")
+    st.caption(period_text)
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**Kengetallen** (gemiddelde = per {level} in de gemeente)")
+        st.dataframe(view.figures, hide_index=True, width="stretch")
+        st.markdown("**Thema's**")
+        st.dataframe(view.themes, hide_index=True, width="stretch")
+    with right:
+        st.markdown("**Signalen per maand (24 maanden)**")
+        chart = (
+            alt.Chart(view.trend)
+            .mark_line(point=True)
+            .encode(x=alt.X("maand:T", title=None), y=alt.Y("aantal:Q", title="signalen"))
+            .properties(height=220)
+        )
+        st.altair_chart(chart, width="stretch")
+        if not view.top_buurten.empty:
+            st.markdown("**Buurten met de meeste signalen**")
+            st.dataframe(view.top_buurten, hide_index=True, width="stretch")
+        st.markdown("**Interventies en uitkomsten in de periode**")
+        if view.outcomes.empty:
+            st.write("Geen interventies in deze periode.")
+        else:
+            st.dataframe(view.outcomes, hide_index=True, width="stretch")
+    st.caption(MISSING_NOTE)

@@ -1,0 +1,121 @@
+"""The Kaart page: what each audience receives, built from the demo town."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from oovgeo import auth
+from oovgeo import operations as ops
+from oovgeo.analysis.aggregate import Filters, area_table, counts_by_area
+from oovgeo.analysis.classify import classify
+from oovgeo.analysis.mapdata import measure_view
+from oovgeo.config import load_settings
+from oovgeo.maps import choropleth
+from oovgeo.privacy import Disclosure
+from oovgeo.store.areas_repo import load_areas
+from oovgeo.store.db import make_engine
+from oovgeo.ui import IDENTITY_KEY
+
+ROOT = Path(__file__).resolve().parents[1]
+END = date(2026, 10, 31)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    home = tmp_path_factory.mktemp("home")
+    settings = load_settings(env={"OOVGEO_HOME": str(home)}, config_file=None)
+    engine = make_engine(settings.database_url)
+    ops.build_demo(engine, settings, end=END)
+    return home, engine
+
+
+def features(html: str) -> list[dict]:
+    """The GeoJSON features folium embedded in the map HTML."""
+    found = []
+    for match in re.finditer(r'"features": (\[.*?\]), "type": "FeatureCollection"', html):
+        found.extend(json.loads(match.group(1)))
+    return found
+
+
+@pytest.mark.parametrize("protected", [True, False])
+def test_buurt_map_html_for_each_audience(demo, protected):
+    _, engine = demo
+    buurten = load_areas(engine, 2025, level="buurt")
+    f = Filters(date(2026, 10, 4), END, themes=("mensenhandel", "radicalisering"))
+    with engine.connect() as conn:
+        table = area_table(buurten, counts_by_area(conn, f, "buurt"))
+    small = table["count"].between(1, 4)
+    assert small.any()  # the fixture has small counts to protect
+    view = measure_view(table, "count", Disclosure(protected=protected))
+    index, classes = classify(view.set_index("code")["value"], "Kwantielen", 4)
+    html = (
+        choropleth(
+            buurten,
+            view.set_index("code"),
+            value_column="weergave",
+            classes_index=index,
+            classes=classes,
+            tooltip={"name": "Buurt", "weergave": "Aantal"},
+        )
+        .get_root()
+        .render()
+    )
+    props = {feat["properties"]["code"]: feat["properties"] for feat in features(html)}
+    assert len(props) == len(buurten)
+    assert {g["geometry"]["type"] for g in features(html)} <= {"Polygon", "MultiPolygon"}
+    shown = {code: props[code]["weergave"] for code in table["code"]}
+    for code, n in zip(table["code"], table["count"], strict=True):
+        if protected and 0 < n < 5:
+            assert shown[code] == "&lt;5"
+        elif not protected:
+            assert shown[code] == str(n)
+    if protected:
+        assert not any(v in {"1", "2", "3", "4"} for v in shown.values())
+    # only the displayed properties travel (O3)
+    assert {k for p in props.values() for k in p} == {"code", "name", "weergave", "fill"}
+
+
+def _page(home, role: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state[IDENTITY_KEY] = auth.Identity("t", role, "local", datetime.now(UTC))
+    at.run()
+    at.switch_page(str(ROOT / "pages" / "3_Kaart.py"))
+    at.run()
+    return at
+
+
+def test_protected_role_gets_blocks_no_layers_and_no_small_numbers(demo, monkeypatch):
+    home, _ = demo
+    monkeypatch.setenv("OOVGEO_HOME", str(home))
+    at = _page(home, "manager")
+    assert not at.exception
+    assert at.sidebar.selectbox[0].label == "Periode (blokken van 4 weken)"
+    assert not at.toggle  # no heat layer, no hotspots
+    for theme in (["mensenhandel"], ["radicalisering"]):
+        at.sidebar.multiselect[0].set_value(theme).run()
+        table = at.dataframe[-1].value
+        counts = table["Aantal"].astype(str)
+        assert not counts.isin(["1", "2", "3", "4"]).any()
+
+
+def test_core_team_gets_free_periods_and_layers(demo, monkeypatch):
+    home, _ = demo
+    monkeypatch.setenv("OOVGEO_HOME", str(home))
+    at = _page(home, "analist")
+    assert not at.exception
+    assert at.sidebar.selectbox[0].label == "Periode"
+    assert [t.label for t in at.toggle] == [
+        "Warmtekaart (kernel density)",
+        "Hotspots (Getis-Ord Gi*)",
+    ]
+    for t in at.toggle:
+        t.set_value(True)
+    at.run()
+    assert not at.exception
+    assert any("Getis-Ord Gi*" in c.value and "Benjamini-Hochberg" in c.value for c in at.caption)
