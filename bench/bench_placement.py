@@ -31,7 +31,7 @@ from oovgeo.store.db import make_engine, writing
 EXTENT = (60_000.0, 400_000.0, 160_000.0, 500_000.0)  # 100 x 100 km in RD
 
 
-def synthetic_areas(n: int, seed: int = 1) -> gpd.GeoDataFrame:
+def synthetic_areas(n: int, seed: int = 1, n_wijken: int | None = None) -> gpd.GeoDataFrame:
     rng = np.random.default_rng(seed)
     xmin, ymin, xmax, ymax = EXTENT
     seeds = shapely.multipoints(
@@ -43,7 +43,8 @@ def synthetic_areas(n: int, seed: int = 1) -> gpd.GeoDataFrame:
         (shapely.get_x(shapely.centroid(cells)), shapely.get_y(shapely.centroid(cells)) // 5000)
     )
     cells = cells[order]
-    wijk_of = np.arange(len(cells)) // 10  # 10 buurten per wijk
+    n_wijken = n_wijken or len(cells) // 10  # by default 10 buurten per wijk
+    wijk_of = np.arange(len(cells)) * n_wijken // len(cells)
     gm = [f"GM{1000 + w // 100:04d}" for w in wijk_of]
     wk = [f"WK{1000 + w // 100:04d}{w % 100:02d}" for w in wijk_of]
     bu = [f"{k.replace('WK', 'BU')}{i % 10:02d}" for i, k in enumerate(wk)]

@@ -103,6 +103,7 @@ m = choropleth(
     tooltip={"name": level.capitalize(), "weergave": measure_label},
     basemap=basemap,
     legend_title=measure_label,
+    shapes=loaders.shapes(url, edition, level),
 )
 if show_heat:
     add_heat_layer(

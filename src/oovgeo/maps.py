@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import html
-import json
 import math
 import re
 
@@ -77,23 +76,43 @@ def escape(value: object) -> str:
     return _JINJA_OPEN.sub("&#123;", text)
 
 
-def to_web(gdf: gpd.GeoDataFrame, columns: list[str]) -> dict:
-    """Areas as a small GeoJSON dict for the browser: simplified, WGS84, rounded.
+def web_shapes(gdf: gpd.GeoDataFrame) -> dict[str, dict]:
+    """Area code -> GeoJSON geometry for the browser: simplified, WGS84, rounded.
 
-    Only ``columns`` travel as properties (O3); their string values are escaped.
+    The costly part of drawing areas; it depends only on the boundaries, so pages cache it
+    per edition and level and pass it to ``to_web``/``choropleth``.
     """
     if gdf.crs is None or gdf.crs.to_epsg() != 28992:
         raise ValueError(f"to_web expects areas in {RD}, got {gdf.crs}")
     geoms = gdf.geometry.to_numpy()
     if len(geoms):
         geoms = shapely.coverage_simplify(geoms, SIMPLIFY_M)
-    web = gpd.GeoDataFrame(
-        {c: gdf[c].map(lambda v: escape(v) if isinstance(v, str) else v) for c in columns},
-        geometry=list(geoms),
-        crs=RD,
-    ).to_crs(WGS84)
-    web["geometry"] = shapely.set_precision(web.geometry.to_numpy(), 10**-DECIMALS)
-    return json.loads(web.to_json(drop_id=True))
+    web = gpd.GeoSeries(list(geoms), crs=RD).to_crs(WGS84)
+    rounded = shapely.set_precision(web.to_numpy(), 10**-DECIMALS)
+    return {
+        str(code): shapely.geometry.mapping(geom)
+        for code, geom in zip(gdf["code"], rounded, strict=True)
+    }
+
+
+def to_web(
+    gdf: gpd.GeoDataFrame, columns: list[str], shapes: dict[str, dict] | None = None
+) -> dict:
+    """Areas as a small GeoJSON dict for the browser (geometry from ``web_shapes``).
+
+    Only ``columns`` travel as properties (O3); their string values are escaped. Pass
+    ``shapes`` (from ``web_shapes`` of the same areas) to skip simplifying again.
+    """
+    shapes = shapes if shapes is not None else web_shapes(gdf)
+    properties = pd.DataFrame(
+        {c: gdf[c].map(lambda v: escape(v) if isinstance(v, str) else v) for c in columns}
+    ).astype(object)
+    properties = properties.where(properties.notna(), None)
+    features = [
+        {"type": "Feature", "properties": props, "geometry": shapes[str(code)]}
+        for code, props in zip(gdf["code"], properties.to_dict("records"), strict=True)
+    ]
+    return {"type": "FeatureCollection", "features": features}
 
 
 def base_map(bounds_rd: tuple[float, float, float, float], basemap: str = "grijs") -> folium.Map:
@@ -273,6 +292,7 @@ def choropleth(
     tooltip: dict[str, str],
     basemap: str = "grijs",
     legend_title: str | None = None,
+    shapes: dict[str, dict] | None = None,
 ) -> folium.Map:
     """Areas coloured by class, with a tooltip and a legend.
 
@@ -348,7 +368,7 @@ def choropleth(
     frame[FILL] = [_colour(classes.colour(i)) for i in index]
 
     m = base_map(tuple(areas.total_bounds), basemap)
-    data = to_web(frame, ["code", *[f for f in fields if f != "code"], FILL])
+    data = to_web(frame, ["code", *[f for f in fields if f != "code"], FILL], shapes)
     folium.GeoJson(
         data,
         name="klassen",

@@ -11,6 +11,7 @@ import streamlit as st
 
 from oovgeo import operations as ops
 from oovgeo.analysis.aggregate import Filters, counts_by_area, unplaced_count
+from oovgeo.maps import web_shapes
 from oovgeo.store.areas_repo import active_edition, load_areas
 
 TTL = 300  # seconds; imports also clear these caches
@@ -44,3 +45,10 @@ def edition(settings) -> int | None:
 def clear() -> None:
     """After an import or a boundary load: the next read comes from the database."""
     st.cache_data.clear()
+
+
+@st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
+def shapes(database_url: str, edition: int, level: str) -> dict[str, dict]:
+    """Browser-ready geometry of one level (simplified, WGS84): computed once per edition."""
+    all_areas = areas(database_url, edition)
+    return web_shapes(all_areas[all_areas["level"] == level])
