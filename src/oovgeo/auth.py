@@ -36,6 +36,8 @@ _ALL = frozenset(ROLES)
 PAGE_ROLES: dict[str, frozenset[str]] = {
     "start": _ALL,
     "kaart": _ALL,
+    "trends": frozenset({"beheerder", "coordinator", "analist", "manager"}),
+    "vergelijken": frozenset({"beheerder", "coordinator", "analist", "manager"}),
     "data": frozenset({"beheerder"}),
     "audit": frozenset({"beheerder"}),
 }

@@ -164,3 +164,22 @@ def coordinates(conn: Connection, filters: Filters) -> tuple[np.ndarray, np.ndar
     ).all()
     xy = np.array(rows, dtype=float).reshape(-1, 2)
     return xy[:, 0], xy[:, 1]
+
+
+def grouped_counts(conn: Connection, filters: Filters, keys: list[str]) -> pd.DataFrame:
+    """Records of the period per combination of ``keys`` (columns such as ``wijk_code``,
+    ``buurt_code``, ``thema``), with a ``count`` column; records without a key value left out.
+    """
+    tbl = record_table(filters.kind)
+    cols = [tbl.c[k] for k in keys]
+    query = (
+        select(*cols, func.count().label("count"))
+        .where(
+            tbl.c.datum >= filters.start,
+            tbl.c.datum <= filters.end,
+            *[c.is_not(None) for c in cols],
+            *filter_conditions(tbl, filters),
+        )
+        .group_by(*cols)
+    )
+    return pd.DataFrame(conn.execute(query).all(), columns=[*keys, "count"])

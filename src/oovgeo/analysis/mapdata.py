@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from oovgeo.analysis.classify import Classes
 from oovgeo.privacy import (
     REASON_COUNT_HIDDEN,
     Disclosure,
@@ -99,3 +100,22 @@ def measure_view(table: pd.DataFrame, measure: str, disclosure: Disclosure) -> p
 def total_text(table: pd.DataFrame, disclosure: Disclosure) -> str:
     """The municipal total of the period, protected like the cells it sums."""
     return total_label(table["count"], disclosure)
+
+
+def verdict_classes(verdicts: pd.Series) -> tuple[pd.Series, Classes]:
+    """Classes for a change map that colours only what is significant.
+
+    Index 0 = significant fall (blue), 1 = no significant change (light grey, also 'too few'),
+    2 = significant rise (red).
+    """
+    from oovgeo.analysis.compare import FALL, RISE
+
+    index = verdicts.map({FALL: 0, RISE: 2}).fillna(1).astype(int)
+    classes = Classes(
+        bounds=[0.0, 1.0, 2.0],
+        lower=0.0,
+        colours=["#2166ac", "#f0f0f0", "#b2182b"],
+        labels=["significant gedaald", "geen significante verandering", "significant gestegen"],
+        diverging=True,
+    )
+    return index, classes

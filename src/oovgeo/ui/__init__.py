@@ -37,6 +37,8 @@ class PageInfo:
 PAGES: dict[str, PageInfo] = {
     "start": PageInfo("app.py", "Start", ":material/home:"),
     "kaart": PageInfo("pages/3_Kaart.py", "Kaart", ":material/map:"),
+    "trends": PageInfo("pages/4_Trends.py", "Trends", ":material/show_chart:"),
+    "vergelijken": PageInfo("pages/5_Vergelijken.py", "Vergelijken", ":material/compare_arrows:"),
     "data": PageInfo("pages/1_Gegevens.py", "Gegevens", ":material/upload_file:"),
     "audit": PageInfo("pages/2_Audit.py", "Audit en toegang", ":material/policy:"),
 }

@@ -1,0 +1,133 @@
+"""Time series for the Trends page: counts per month, week or quarter, split by theme,
+source or area, with a 12-month rolling mean, the same period a year earlier, and the last,
+incomplete period marked.
+
+The database groups per day (a few thousand rows for years of data); pandas does the rest.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from oovgeo.analysis.aggregate import Filters, filter_conditions, record_table
+
+# Registries the select boxes read from: label -> pandas period frequency / column.
+FREQUENCIES = {"Maand": "M", "Week": "W-SUN", "Kwartaal": "Q"}
+SPLITS = {"Geen": None, "Thema": "thema", "Bron": "bron", "Wijk": "wijk_code"}
+PERIODS_PER_YEAR = {"M": 12, "W-SUN": 52, "Q": 4}
+
+
+def daily_counts(
+    conn: Connection, filters: Filters, split: str | None, start: date
+) -> pd.DataFrame:
+    """Records per day (and per ``split`` value) from ``start`` to ``filters.end``."""
+    tbl = record_table(filters.kind)
+    columns = [tbl.c.datum] + ([tbl.c[split]] if split else [])
+    query = (
+        select(*columns, func.count().label("aantal"))
+        .where(tbl.c.datum >= start, tbl.c.datum <= filters.end, *filter_conditions(tbl, filters))
+        .group_by(*columns)
+    )
+    frame = pd.DataFrame(
+        conn.execute(query).all(), columns=["datum", *([split] if split else []), "aantal"]
+    )
+    frame["datum"] = pd.to_datetime(frame["datum"])
+    if split is None:
+        frame["groep"] = "totaal"
+    else:
+        frame["groep"] = frame[split].fillna("onbekend").astype(str)
+    return frame[["datum", "groep", "aantal"]]
+
+
+def series(
+    daily: pd.DataFrame, freq: str, start: date, end: date, data_until: date
+) -> pd.DataFrame:
+    """Counts per period and group, with rolling mean, last year's value and completeness.
+
+    ``daily`` holds at least a year before ``start`` (for the comparisons). A period is
+    complete when it ends on or before ``data_until`` (the last date the data covers).
+
+    Returns columns ``periode`` (start date), ``groep``, ``aantal``, ``gemiddelde_12m``
+    (rolling mean over a year of periods), ``vorig_jaar`` (the same period a year earlier)
+    and ``volledig``.
+    """
+    per_year = PERIODS_PER_YEAR[freq]
+    first = pd.Period(start - timedelta(days=400), freq)
+    periods = pd.period_range(first, pd.Period(end, freq), freq=freq)
+    keyed = daily.assign(periode=daily["datum"].dt.to_period(freq))
+    counts = keyed.pivot_table(
+        index="periode", columns="groep", values="aantal", aggfunc="sum", fill_value=0
+    )
+    counts = counts.reindex(periods, fill_value=0)
+    rolling = counts.rolling(per_year, min_periods=per_year).mean()
+    last_year = counts.shift(per_year)
+    shown = counts.index >= pd.Period(start, freq)
+
+    def long(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+        out = frame[shown].stack().rename(name)
+        out.index = out.index.set_names(["periode", "groep"])
+        return out
+
+    table = pd.concat(
+        [long(counts, "aantal"), long(rolling, "gemiddelde_12m"), long(last_year, "vorig_jaar")],
+        axis=1,
+    ).reset_index()
+    ends = table["periode"].map(lambda p: p.end_time.date())
+    table["volledig"] = ends <= data_until
+    table["periode"] = table["periode"].map(lambda p: p.start_time)
+    table["aantal"] = table["aantal"].astype("int64")
+    return table
+
+
+def data_until(conn: Connection, kind: str = "signals") -> dict[str, date]:
+    """Per source (or 'alle' for interventions) the latest date present: data runs to there."""
+    tbl = record_table(kind)
+    if "bron" in tbl.c:
+        rows = conn.execute(select(tbl.c.bron, func.max(tbl.c.datum)).group_by(tbl.c.bron)).all()
+        return {bron: d for bron, d in rows}
+    latest = conn.execute(select(func.max(tbl.c.datum))).scalar()
+    return {"alle": latest} if latest else {}
+
+
+def incomplete_note(table: pd.DataFrame) -> str:
+    """A Dutch sentence naming the incomplete periods, or ''."""
+    open_periods = sorted(set(table.loc[~table["volledig"], "periode"]))
+    if not open_periods:
+        return ""
+    names = ", ".join(f"{p:%d-%m-%Y}" for p in open_periods)
+    return f"Onvolledige periode (gegevens lopen nog niet tot het einde): {names}."
+
+
+def coverage_end(until: dict[str, date], today: date) -> date:
+    """The date up to which all sources have delivered (the earliest 'data runs to')."""
+    dates = [d for d in until.values() if d is not None]
+    return min(min(dates), today) if dates else today
+
+
+def protect_series(table: pd.DataFrame, disclosure) -> pd.DataFrame:
+    """Hide small counts per period across its groups (and what would give them away).
+
+    Within one period the groups add up to a total anyone can read off the chart, so the
+    complementary rule applies per period. The comparison lines (rolling mean, last year)
+    are averages or counts of other periods; ``vorig_jaar`` is protected the same way.
+    """
+    from oovgeo.privacy import hidden_mask
+
+    if not disclosure.protected:
+        return table
+    out = table.copy()
+    for column in ("aantal", "vorig_jaar"):
+        values = out[column].astype(float)
+        mask = pd.Series(False, index=out.index)
+        for _, rows in out.groupby("periode"):
+            counts = values.loc[rows.index].fillna(0).astype(int).to_frame(column)
+            mask.loc[rows.index] = hidden_mask(counts, [column], disclosure)[column].to_numpy()
+        out[column] = values.where(~mask)
+    out["gemiddelde_12m"] = out["gemiddelde_12m"].where(
+        out["gemiddelde_12m"] >= disclosure.threshold
+    )
+    return out
