@@ -9,9 +9,14 @@ from oovgeo.analysis.aggregate import KINDS, LEVELS, Filters, grouped_counts
 from oovgeo.analysis.compare import FALL, RISE, TOO_FEW, compare_table, protect_comparison
 from oovgeo.analysis.mapdata import verdict_classes
 from oovgeo.analysis.periods import BEFORE_AFTER, PRESETS, PROTECTED_PRESETS, before_after
+from oovgeo.analysis.trends import coverage_end, data_until
+from oovgeo.analysis.yearly import year_tables
 from oovgeo.exports import to_csv_bytes, to_xlsx_bytes
 from oovgeo.maps import choropleth
 from oovgeo.privacy import Disclosure
+from oovgeo.report.year_report import build_year_report
+from oovgeo.report.year_report import to_pdf as year_pdf
+from oovgeo.report.year_report import to_xlsx as year_xlsx
 from oovgeo.ui import frame, loaders
 from oovgeo.ui.filters import sidebar_filters
 
@@ -103,4 +108,49 @@ e2.download_button(
     f"{stem}.xlsx",
     on_click=ctx.audit,
     args=("export", f"{stem}.xlsx"),
+)
+
+st.subheader("Jaarrapport voor de raad")
+years = list(range(today.year - 1, today.year - 6, -1))
+year = st.selectbox("Jaar (tegenover het jaar daarvoor)", years)
+
+
+def _report():
+    with ctx.engine.connect() as conn:
+        by_theme, by_wijk = year_tables(
+            conn,
+            year,
+            theme_labels=ctx.settings.labels("themes"),
+            wijk_names=names,
+            disclosure=disclosure,
+        )
+        until = data_until(conn)
+    gemeente = ", ".join(all_areas.loc[all_areas["level"] == "gemeente", "name"]) or "onbekend"
+    sources = [ctx.settings.labels("sources").get(s, s) for s in sorted(until)]
+    return build_year_report(
+        by_theme,
+        by_wijk,
+        year=year,
+        gemeente=gemeente,
+        disclosure=disclosure,
+        data_as_of=coverage_end(until, today),
+        sources=sources,
+    )
+
+
+r1, r2 = st.columns(2)
+r1.download_button(
+    "Jaarrapport (Excel)",
+    lambda: year_xlsx(_report()),
+    f"jaarrapport_{year}.xlsx",
+    on_click=ctx.audit,
+    args=("export", f"jaarrapport_{year}.xlsx"),
+)
+r2.download_button(
+    "Jaarrapport (PDF)",
+    lambda: year_pdf(_report()),
+    f"jaarrapport_{year}.pdf",
+    "application/pdf",
+    on_click=ctx.audit,
+    args=("export", f"jaarrapport_{year}.pdf"),
 )

@@ -13,6 +13,7 @@ from oovgeo import auth, demo
 from oovgeo import operations as ops
 from oovgeo.analysis.compare import FALL, NORMAL, RISE, TOO_FEW
 from oovgeo.config import load_settings
+from oovgeo.privacy import Disclosure
 from oovgeo.store.db import make_engine
 from oovgeo.ui import IDENTITY_KEY
 
@@ -90,3 +91,37 @@ def test_manager_trends_hide_small_counts(home, monkeypatch):
     at.selectbox[1].set_value("Thema").run()
     counts = at.dataframe[-1].value["aantal"]
     assert not counts.between(1, 4).any()
+
+
+def test_year_report_for_the_council(home):
+    from oovgeo.analysis.yearly import year_tables
+    from oovgeo.report.year_report import build_year_report, pdf_tables, to_pdf, to_xlsx
+
+    settings = load_settings(env={"OOVGEO_HOME": str(home)}, config_file=None)
+    engine = make_engine(settings.database_url)
+    year = date.today().year - 1
+    for protected in (False, True):
+        disclosure_ = Disclosure(protected=protected)
+        with engine.connect() as conn:
+            by_theme, by_wijk = year_tables(
+                conn,
+                year,
+                theme_labels=settings.labels("themes"),
+                wijk_names={},
+                disclosure=disclosure_,
+            )
+        assert set(by_theme["oordeel"]) <= LABELS and len(by_theme) >= 8
+        report = build_year_report(
+            by_theme,
+            by_wijk,
+            year=year,
+            gemeente="Demostad",
+            disclosure=disclosure_,
+            data_as_of=date.today(),
+            sources=["Meld een Vermoeden"],
+        )
+        assert to_xlsx(report)[:2] == b"PK" and to_pdf(report)[:4] == b"%PDF"
+        if protected:
+            for table in pdf_tables(report):
+                for column in (str(year), str(year - 1)):  # the two counts, as drawn
+                    assert not table[column].astype(str).isin(["1", "2", "3", "4"]).any()

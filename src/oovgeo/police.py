@@ -64,7 +64,9 @@ NIHIL = "-"
 
 AREA_CODE = re.compile(r"^(GM[0-9]{4}|WK[0-9]{4}[0-9A-Z]{2}|BU[0-9]{4}[0-9A-Z]{4})$")
 OTHER_REGION = re.compile(r"^[A-Z]{2}(?=[0-9A-Z]*[0-9])[0-9A-Z]{2,8}$")  # NL00, LD01, PV28
-PERIOD = re.compile(r"^(?P<year>[0-9]{4})(?P<kind>MM|JJ|KW|HJ|X0)(?P<num>[0-9]{2})\s*(?P<mark>\*{0,2})$")
+PERIOD = re.compile(
+    r"^(?P<year>[0-9]{4})(?P<kind>MM|JJ|KW|HJ|X0)(?P<num>[0-9]{2})\s*(?P<mark>\*{0,2})$"
+)
 COUNT = re.compile(r"^[0-9]+(?:[.,]0+)?$")
 
 
@@ -149,7 +151,7 @@ def parse_crosswalk(text: str, source: str = "police_crosswalk.toml") -> Crosswa
         ):
             raise PoliceImportError(
                 f"Koppeltabel {source}, tabel {code}: total_keys en ignore.keys moeten lijsten "
-                "van teksten zijn en themes een tabel van code = \"thema\"."
+                'van teksten zijn en themes een tabel van code = "thema".'
             )
         overlap = sorted(set(themes) & {k.strip() for k in totals})
         if overlap:
@@ -227,9 +229,7 @@ def sum_categories(
     parts = frame[frame["category"] != TOTAL]
     if parts.empty:
         empty = parts[by].copy()
-        return empty.assign(
-            count=pd.array([], dtype="Int64"), incomplete=pd.array([], dtype=bool)
-        )
+        return empty.assign(count=pd.array([], dtype="Int64"), incomplete=pd.array([], dtype=bool))
     grouped = parts.groupby(by, dropna=False, sort=True)
     counts = grouped["count"].agg(lambda s: pd.NA if s.isna().any() else int(s.sum()))
     result = pd.DataFrame(
@@ -438,7 +438,9 @@ def read_police_csv(
     if empty_category:
         problems.append(f"rij {_rows_text(empty_category)}: categorie ontbreekt")
     if problems:
-        raise PoliceImportError("Het bestand kan niet ingelezen worden: " + "; ".join(problems) + ".")
+        raise PoliceImportError(
+            "Het bestand kan niet ingelezen worden: " + "; ".join(problems) + "."
+        )
 
     if not records:
         shown = ", ".join(f"GM{d}" for d in sorted(wanted))

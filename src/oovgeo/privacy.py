@@ -32,6 +32,9 @@ if TYPE_CHECKING:  # auth pulls in the store; this module stays light
 
 REASON_NO_INHABITANTS = "geen inwonertal bekend"
 REASON_COUNT_HIDDEN = "aantal te klein"
+# Shown for a count hidden only so that a small count elsewhere cannot be computed back:
+# CBS's mark for a secret figure. "<k" there would be untrue.
+HIDDEN_MARK = "x"
 
 
 def reason_few_inhabitants(minimum: int) -> str:

@@ -42,10 +42,12 @@ import pandas as pd
 from scipy import stats
 
 from oovgeo.privacy import (
+    HIDDEN_MARK,
     Disclosure,
     complementary_mask,
     format_count,
     hidden_mask,
+    primary_mask,
     suppress_change,
     suppress_rates,
 )
@@ -299,6 +301,9 @@ def protect_comparison(table: pd.DataFrame, disclosure: Disclosure) -> pd.DataFr
 
     Examples
     --------
+    West (12 against 10) is hidden so that Zuid (3 against 1) cannot be worked out from the
+    column totals; a cell hidden only to protect another reads ``"x"``.
+
     >>> t = pd.DataFrame({"wijk": ["Noord", "Oost", "West", "Zuid"], "count": [25, 40, 12, 3]})
     >>> u = pd.DataFrame({"wijk": ["Noord", "Oost", "West", "Zuid"], "count": [30, 15, 10, 1]})
     >>> table = compare_table(t, u, keys=["wijk"], days_a=365, days_b=365)
@@ -306,7 +311,7 @@ def protect_comparison(table: pd.DataFrame, disclosure: Disclosure) -> pd.DataFr
     >>> shown[["a", "b", "verschil", "oordeel"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
     [['25', '30', -5, 'binnen normale variatie'],
      ['40', '15', 25, 'significant gestegen'],
-     ['<5', '<5', <NA>, 'te weinig meldingen om iets te zeggen'],
+     ['x', 'x', <NA>, 'te weinig meldingen om iets te zeggen'],
      ['<5', '<5', <NA>, 'te weinig meldingen om iets te zeggen']]
     >>> protect_comparison(table, Disclosure.exact())["a"].tolist()
     ['25', '40', '12', '3']
@@ -319,7 +324,13 @@ def protect_comparison(table: pd.DataFrame, disclosure: Disclosure) -> pd.DataFr
     hidden_a, hidden_b = _hidden_counts(table, disclosure)
 
     for column, hidden in (("a", hidden_a), ("b", hidden_b)):
-        texts = [format_count(n, h, k) for n, h in zip(table[column], hidden, strict=True)]
+        # "<k" only where the count really is small; a count hidden to protect another
+        # cell reads "x" (CBS's secrecy mark), as on the map
+        small = hidden & primary_mask(table[column], k).to_numpy()
+        texts = [
+            HIDDEN_MARK if h and not sm else format_count(n, h, k)
+            for n, h, sm in zip(table[column], hidden, small, strict=True)
+        ]
         out[column] = pd.Series(texts, index=table.index, dtype=object)
 
     change_hidden = suppress_change(

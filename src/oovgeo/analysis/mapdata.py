@@ -12,6 +12,7 @@ import pandas as pd
 
 from oovgeo.analysis.classify import Classes
 from oovgeo.privacy import (
+    HIDDEN_MARK,
     REASON_COUNT_HIDDEN,
     Disclosure,
     format_count,
@@ -24,7 +25,6 @@ from oovgeo.privacy import (
 
 REASON_NO_AREA = "geen oppervlakte bekend"
 REASON_PROTECTS_OTHER = "verborgen zodat een klein aantal elders niet terug te rekenen is"
-HIDDEN_MARK = "x"  # CBS's mark for a figure kept secret; not "<5", which would be untrue
 REASON_CHANGE_HIDDEN = "verschil te klein om te tonen"
 
 

@@ -32,9 +32,8 @@ def daily_counts(
         .where(tbl.c.datum >= start, tbl.c.datum <= filters.end, *filter_conditions(tbl, filters))
         .group_by(*columns)
     )
-    frame = pd.DataFrame(
-        conn.execute(query).all(), columns=["datum", *([split] if split else []), "aantal"]
-    )
+    rows = [tuple(r) for r in conn.execute(query)]  # plain tuples: pandas is slow on Rows
+    frame = pd.DataFrame(rows, columns=["datum", *([split] if split else []), "aantal"])
     frame["datum"] = pd.to_datetime(frame["datum"])
     if split is None:
         frame["groep"] = "totaal"
@@ -59,9 +58,7 @@ def series(
     first = pd.Period(start - timedelta(days=400), freq)
     periods = pd.period_range(first, pd.Period(end, freq), freq=freq)
     keyed = daily.assign(periode=daily["datum"].dt.to_period(freq))
-    counts = keyed.pivot_table(
-        index="periode", columns="groep", values="aantal", aggfunc="sum", fill_value=0
-    )
+    counts = keyed.groupby(["periode", "groep"])["aantal"].sum().unstack(fill_value=0)
     counts = counts.reindex(periods, fill_value=0)
     rolling = counts.rolling(per_year, min_periods=per_year).mean()
     last_year = counts.shift(per_year)
@@ -76,9 +73,10 @@ def series(
         [long(counts, "aantal"), long(rolling, "gemiddelde_12m"), long(last_year, "vorig_jaar")],
         axis=1,
     ).reset_index()
-    ends = table["periode"].map(lambda p: p.end_time.date())
-    table["volledig"] = ends <= data_until
-    table["periode"] = table["periode"].map(lambda p: p.start_time)
+    # per distinct period, not per row: a split by wijk has thousands of rows per period
+    complete = {p: p.end_time.date() <= data_until for p in periods}
+    table["volledig"] = table["periode"].map(complete).astype(bool)
+    table["periode"] = pd.PeriodIndex(table["periode"], freq=freq).start_time
     table["aantal"] = table["aantal"].astype("int64")
     return table
 

@@ -208,8 +208,9 @@ def disclosure_note(disclosure: Disclosure) -> str:
     """
     k = disclosure.threshold
     return (
-        f"Privacy: aantallen onder {k} als <{k} weergegeven; verschillen, percentages en "
-        "p-waarden die een verborgen aantal zouden prijsgeven zijn weggelaten."
+        f"Privacy: aantallen onder {k} als <{k} weergegeven; een aantal dat alleen verborgen is "
+        "zodat een klein aantal elders niet terug te rekenen is, staat als x. Verschillen, "
+        "percentages en p-waarden die een verborgen aantal zouden prijsgeven zijn weggelaten."
     )
 
 
@@ -382,7 +383,7 @@ def _columns(table: pd.DataFrame, keys: Sequence[str]) -> list[str]:
 def _put(ws: Worksheet, row: int, column: int, value):
     """Write one cell; strings formula-safe (O4) and stored as plain text, never a formula."""
     if isinstance(value, str):
-        value = safe_cell(value)
+        value = safe_cell(value) if value else None  # "" (hidden) is an empty cell
     cell = ws.cell(row=row, column=column, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
@@ -481,9 +482,7 @@ def to_xlsx(report: YearReport, *, made_on: date | None = None) -> bytes:
     summary.title = SHEET_SUMMARY
     _summary_sheet(summary, report, made_on)
     _table_sheet(wb.create_sheet(SHEET_THEME), report, report.by_theme, THEME_KEYS)
-    _table_sheet(
-        wb.create_sheet(SHEET_WIJK_THEME), report, report.by_wijk_theme, WIJK_THEME_KEYS
-    )
+    _table_sheet(wb.create_sheet(SHEET_WIJK_THEME), report, report.by_wijk_theme, WIJK_THEME_KEYS)
     wb.properties.title = safe_cell(report.title)
     wb.properties.creator = "oovgeo"
     buf = io.BytesIO()
@@ -583,14 +582,20 @@ def _title_page(report: YearReport, made_on: date) -> Figure:
     return fig
 
 
-def _draw_table(fig: Figure, frame: pd.DataFrame, verdicts: Sequence[str], rect, widths) -> None:
-    """``frame`` as a table filling ``rect`` (figure fractions); rows filled per verdict."""
+def _draw_table(
+    fig: Figure, frame: pd.DataFrame, verdicts: Sequence[str], rect, widths, n_keys: int
+) -> None:
+    """``frame`` as a table filling ``rect`` (figure fractions); rows filled per verdict.
+
+    The first ``n_keys`` columns and the last (the verdict) are text, left-aligned; the
+    figures in between are right-aligned.
+    """
     ax = fig.add_axes(rect)
     ax.set_axis_off()
     table = Table(ax, bbox=(0, 0, 1, 1))
     n = len(frame) + 1
     height = 1 / n
-    text_columns = {0, len(frame.columns) - 1} | ({1} if len(frame.columns) == 6 else set())
+    text_columns = {*range(n_keys), len(frame.columns) - 1}
     for j, name in enumerate(frame.columns):
         loc = "left" if j in text_columns else "right"
         cell = table.add_cell(0, j, widths[j], height, text=str(name), loc=loc, facecolor="#e7e6e6")
@@ -610,8 +615,11 @@ def _draw_table(fig: Figure, frame: pd.DataFrame, verdicts: Sequence[str], rect,
     ax.add_table(table)
 
 
-def _draw_changes(ax: Axes, report: YearReport) -> None:
-    """Horizontal bars of ``verschil`` per theme; hidden differences get no bar."""
+def _draw_changes(ax: Axes, report: YearReport) -> list[Patch]:
+    """Horizontal bars of ``verschil`` per theme; hidden differences get no bar.
+
+    Returns the legend entries (one per verdict).
+    """
     table = report.by_theme
     labels = [_plain(_clip(str(t), MAX_CHARS["thema"])) for t in table["thema"]]
     values = [_as_number(v) for v in table["verschil"]]
@@ -619,8 +627,7 @@ def _draw_changes(ax: Axes, report: YearReport) -> None:
     for y, value, verdict in zip(positions, values, table["oordeel"], strict=True):
         style = BAR_STYLES.get(str(verdict), BAR_STYLES[NORMAL])
         if value is None:
-            ax.text(0, y, "  niet getoond", va="center", fontsize=6.5, color="#555555",
-                    usetex=False)  # fmt: skip
+            ax.text(0, y, "  niet getoond", va="center", fontsize=6.5, usetex=False)
             continue
         ax.barh(y, value, height=0.7, linewidth=0.6, **style)
     ax.axvline(0, color="#000000", linewidth=0.8)
@@ -643,15 +650,17 @@ def _draw_changes(ax: Axes, report: YearReport) -> None:
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    handles = [
-        Patch(label=verdict, linewidth=0.6, **BAR_STYLES[verdict]) for verdict in VERDICTS
-    ]
-    legend = ax.legend(
+    handles = [Patch(label=verdict, linewidth=0.6, **BAR_STYLES[verdict]) for verdict in VERDICTS]
+    return handles
+
+
+def _legend(fig: Figure, handles: list[Patch], top: float) -> None:
+    legend = fig.legend(
         handles=handles,
         loc="upper center",
-        bbox_to_anchor=(0.5, -0.12),
+        bbox_to_anchor=(0.5, top),
         ncols=2,
-        fontsize=7,
+        fontsize=7.5,
         frameon=False,
         handlelength=2.2,
         handleheight=1.2,
@@ -660,7 +669,7 @@ def _draw_changes(ax: Axes, report: YearReport) -> None:
         text.set_usetex(False)
 
 
-THEME_WIDTHS = (0.36, 0.1, 0.1, 0.1, 0.34)
+THEME_WIDTHS = (0.32, 0.09, 0.09, 0.1, 0.40)
 WIJK_WIDTHS = (0.22, 0.27, 0.09, 0.09, 0.09, 0.24)
 
 
@@ -682,18 +691,18 @@ def _theme_pages(report: YearReport, frame: pd.DataFrame) -> list[Figure]:
             _page_heading(fig, report, "Per thema")
             top = 0.915
             height = ROW_HEIGHT * (rows + 1)
-            _draw_table(fig, frame.iloc[part], verdicts[part], (0.07, top - height, 0.86, height),
-                        THEME_WIDTHS)  # fmt: skip
-            chart_top = top - height - 0.06
-            _text(fig, 0.07, chart_top + 0.035, "Verandering per thema", fontsize=11,
-                  fontweight="bold")  # fmt: skip
-            ax = fig.add_axes((0.30, 0.12, 0.63, max(chart_top - 0.12, 0.15)))
-            _draw_changes(ax, report)
+            rect = (0.07, top - height, 0.86, height)
+            _draw_table(fig, frame.iloc[part], verdicts[part], rect, THEME_WIDTHS, 1)
+            chart_top = top - height - 0.07
+            _text(fig, 0.07, chart_top + 0.04, "Verandering per thema", fontsize=11, weight="bold")
+            chart_height = min(chart_top - 0.14, max(0.12, 0.035 * len(frame) + 0.04))
+            ax = fig.add_axes((0.30, chart_top - chart_height, 0.63, chart_height))
+            _legend(fig, _draw_changes(ax, report), chart_top - chart_height - 0.045)
         else:
             _page_heading(fig, report, "Per thema (vervolg)")
             height = ROW_HEIGHT * (rows + 1)
-            _draw_table(fig, frame.iloc[part], verdicts[part], (0.07, 0.915 - height, 0.86, height),
-                        THEME_WIDTHS)  # fmt: skip
+            rect = (0.07, 0.915 - height, 0.86, height)
+            _draw_table(fig, frame.iloc[part], verdicts[part], rect, THEME_WIDTHS, 1)
         pages.append(fig)
     return pages
 
@@ -705,15 +714,15 @@ def _change_pages(report: YearReport, frame: pd.DataFrame) -> list[Figure]:
         _page_heading(fig, report, heading)
         _text(fig, 0.07, 0.89, NO_SIGNIFICANT, fontsize=10)
         return [fig]
-    verdicts = [str(v).replace(r"\$", "$") for v in frame["Oordeel"]]
+    verdicts = [str(v) for v in frame["Oordeel"]]
     pages = []
     parts = _chunks(len(frame), TABLE_ROWS_PER_PAGE, TABLE_ROWS_PER_PAGE)
     for number, part in enumerate(parts):
         fig = _new_page()
         _page_heading(fig, report, heading if number == 0 else f"{heading} (vervolg)")
         height = ROW_HEIGHT * (part.stop - part.start + 1)
-        _draw_table(fig, frame.iloc[part], verdicts[part], (0.07, 0.915 - height, 0.86, height),
-                    WIJK_WIDTHS)  # fmt: skip
+        rect = (0.07, 0.915 - height, 0.86, height)
+        _draw_table(fig, frame.iloc[part], verdicts[part], rect, WIJK_WIDTHS, 2)
         pages.append(fig)
     return pages
 

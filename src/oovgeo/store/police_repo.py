@@ -83,15 +83,17 @@ def store_police(
     now = datetime.now(UTC)
     incoming = [
         {
-            "table": str(row.table),
-            "category": str(row.category),
-            "area_code": str(row.area_code),
-            "level": str(row.level),
-            "month": pd.Timestamp(row.month).date(),
-            "count": _as_int(row.count),
-            "incomplete": bool(row.incomplete),
+            "table": str(table),
+            "category": str(category),
+            "area_code": str(area_code),
+            "level": str(level),
+            "month": pd.Timestamp(month).date(),
+            "count": _as_int(count),
+            "incomplete": bool(incomplete),
         }
-        for row in frame[police.COLUMNS].itertuples(index=False)
+        for table, category, area_code, level, month, count, incomplete in frame[
+            police.COLUMNS
+        ].itertuples(index=False, name=None)
     ]
     with db.writing(engine) as conn:
         existing = _existing(conn, incoming)
@@ -197,19 +199,11 @@ def load_police(
         query = query.where(_C.level == level)
     with engine.connect() as conn:
         rows = conn.execute(query).mappings().all()
-    frame = pd.DataFrame(
-        {
-            "table": pd.Series([r["table"] for r in rows], dtype=object),
-            "category": pd.Series([r["category"] for r in rows], dtype=object),
-            "area_code": pd.Series([r["area_code"] for r in rows], dtype=object),
-            "level": pd.Series([r["level"] for r in rows], dtype=object),
-            "month": pd.to_datetime(pd.Series([_month(r["month"]) for r in rows], dtype=object)),
-            "count": pd.array([r["count"] for r in rows], dtype="Int64"),
-            "incomplete": pd.Series([bool(r["incomplete"]) for r in rows], dtype=bool),
-            "imported_at": pd.Series([r["imported_at"] for r in rows], dtype=object),
-            "filename": pd.Series([r["filename"] for r in rows], dtype=object),
-        }
-    )
+    names = ["table", "category", "area_code", "level", "imported_at", "filename"]
+    frame = pd.DataFrame({name: [r[name] for r in rows] for name in names})
+    frame["month"] = pd.to_datetime(pd.Series([_month(r["month"]) for r in rows], dtype=object))
+    frame["count"] = pd.array([r["count"] for r in rows], dtype="Int64")
+    frame["incomplete"] = pd.Series([bool(r["incomplete"]) for r in rows], dtype=bool)
     frame = police.crosswalk(frame, mapping)
     if themes is not None:
         frame = frame[frame["theme"].isin(list(themes)).fillna(False).astype(bool)]

@@ -107,6 +107,8 @@ signals = Table(
     Column("anoniem", Boolean),
     UniqueConstraint("source_system", "source_id", name="uq_signals_source"),
     Index("ix_signals_datum", "datum"),
+    # trends and comparisons group by day and theme: this index serves them in order
+    Index("ix_signals_datum_thema", "datum", "thema"),
     Index("ix_signals_buurt", "buurt_code"),
 )
 

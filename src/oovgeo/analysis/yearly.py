@@ -1,0 +1,48 @@
+"""The council's yearly comparison: a year against the year before, per theme and per wijk."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from sqlalchemy.engine import Connection
+
+from oovgeo.analysis.aggregate import Filters, grouped_counts
+from oovgeo.analysis.compare import compare_table, protect_comparison
+from oovgeo.privacy import Disclosure
+
+
+def year_tables(
+    conn: Connection,
+    year: int,
+    *,
+    theme_labels: dict[str, str],
+    wijk_names: dict[str, str],
+    disclosure: Disclosure,
+    kind: str = "signals",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(per theme, per wijk and theme) comparisons of ``year`` with ``year - 1``, protected
+    for ``disclosure``, with Dutch theme labels and wijk names as keys."""
+    a = Filters(date(year, 1, 1), date(year, 12, 31), kind)
+    b = Filters(date(year - 1, 1, 1), date(year - 1, 12, 31), kind)
+    days_a, days_b = a.days, b.days
+
+    by_theme = compare_table(
+        grouped_counts(conn, a, ["thema"]),
+        grouped_counts(conn, b, ["thema"]),
+        keys=["thema"],
+        days_a=days_a,
+        days_b=days_b,
+    )
+    keys = ["wijk_code", "thema"]
+    by_wijk = compare_table(
+        grouped_counts(conn, a, keys),
+        grouped_counts(conn, b, keys),
+        keys=keys,
+        days_a=days_a,
+        days_b=days_b,
+    )
+    by_wijk.insert(0, "wijk", by_wijk.pop("wijk_code").map(lambda c: wijk_names.get(c, c)))
+    for table in (by_theme, by_wijk):
+        table["thema"] = table["thema"].map(lambda t: theme_labels.get(t, t))
+    return protect_comparison(by_theme, disclosure), protect_comparison(by_wijk, disclosure)
