@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -14,11 +15,13 @@ from oovgeo.analysis.trends import (
     daily_counts,
     data_until,
     incomplete_note,
+    police_monthly,
     protect_series,
     series,
 )
 from oovgeo.exports import to_csv_bytes, to_xlsx_bytes
 from oovgeo.privacy import Disclosure
+from oovgeo.store.police_repo import load_police
 from oovgeo.ui import frame
 from oovgeo.ui.filters import sidebar_filters
 
@@ -78,6 +81,33 @@ st.dataframe(
     ),
     hide_index=True,
 )
+
+police = load_police(ctx.engine, themes=filters.themes or None)
+if not police.empty:
+    st.subheader("Politiecijfers als context")
+    context = protect_series(
+        police_monthly(police, start, end).assign(vorig_jaar=np.nan, gemiddelde_12m=np.nan),
+        disclosure,
+    )
+    context["groep"] = context["groep"].map(lambda g: labels.get(g, g))
+    st.altair_chart(
+        alt.Chart(context)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("periode:T", title=None),
+            y=alt.Y("aantal:Q", title="registraties"),
+            color=alt.Color("groep:N", title="thema (via de koppeltabel)"),
+            opacity=alt.condition("datum.volledig", alt.value(1.0), alt.value(0.35)),
+        )
+        .properties(height=260),
+        width="stretch",
+    )
+    st.caption(
+        "Geregistreerde misdrijven en overlast (CBS/Politie, 47022NED en 47024NED), "
+        "per thema via de koppeltabel; het totaal wordt nooit bij de delen opgeteld. "
+        "Vaag: de politie meldt de maand nog als onvolledig. Een lege waarde is "
+        "onbekend, niet nul."
+    )
 
 st.subheader("Tabel")
 st.dataframe(table, hide_index=True, width="stretch")

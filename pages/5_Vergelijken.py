@@ -9,7 +9,7 @@ from oovgeo.analysis.aggregate import KINDS, LEVELS, Filters, grouped_counts
 from oovgeo.analysis.compare import FALL, RISE, TOO_FEW, compare_table, protect_comparison
 from oovgeo.analysis.mapdata import verdict_classes
 from oovgeo.analysis.periods import BEFORE_AFTER, PRESETS, PROTECTED_PRESETS, before_after
-from oovgeo.analysis.trends import coverage_end, data_until
+from oovgeo.analysis.trends import coverage_end, data_until, police_period_counts
 from oovgeo.analysis.yearly import year_tables
 from oovgeo.exports import to_csv_bytes, to_xlsx_bytes
 from oovgeo.maps import choropleth
@@ -17,6 +17,7 @@ from oovgeo.privacy import Disclosure
 from oovgeo.report.year_report import build_year_report
 from oovgeo.report.year_report import to_pdf as year_pdf
 from oovgeo.report.year_report import to_xlsx as year_xlsx
+from oovgeo.store.police_repo import load_police
 from oovgeo.ui import frame, loaders
 from oovgeo.ui.filters import sidebar_filters
 
@@ -33,7 +34,8 @@ today = date.today()
 options = list(PROTECTED_PRESETS) if ctx.identity.protected else [*PRESETS, BEFORE_AFTER]
 c1, c2, c3 = st.columns([2, 1, 1])
 choice = c1.selectbox("Vergelijking", options)
-kind = c2.radio("Gegevens", list(KINDS), format_func=KINDS.get)
+kinds = {**KINDS, "police": "Politiecijfers (context)"}
+kind = c2.radio("Gegevens", list(kinds), format_func=kinds.get)
 level = c3.radio("Niveau", list(LEVELS), format_func=LEVELS.get)
 if choice == BEFORE_AFTER:
     moment = st.date_input(
@@ -50,11 +52,26 @@ per_theme = st.toggle("Per thema", value=True)
 code = f"{level}_code"
 keys = [code, "thema"] if per_theme else [code]
 sources = filters.sources if kind == "signals" else ()
-with ctx.engine.connect() as conn:
-    a = grouped_counts(conn, Filters(pair.a_start, pair.a_end, kind, filters.themes, sources), keys)
-    b = grouped_counts(conn, Filters(pair.b_start, pair.b_end, kind, filters.themes, sources), keys)
-table = compare_table(a, b, keys=keys, days_a=pair.days_a, days_b=pair.days_b)
 all_areas = loaders.areas(ctx.settings.database_url, edition)
+# rates per 1,000 inhabitants per year where inhabitants are known (the test uses days)
+inhabitants = all_areas.set_index("code")["inhabitants"].rename_axis(code)
+days_a, days_b = pair.days_a, pair.days_b
+if kind == "police":
+    stored = load_police(ctx.engine, themes=filters.themes or None)
+    a, days_a = police_period_counts(stored, pair.a_start, pair.a_end, level, per_theme)
+    b, days_b = police_period_counts(stored, pair.b_start, pair.b_end, level, per_theme)
+    if not days_a or not days_b:
+        st.warning("Geen volledige maanden politiecijfers in een van beide periodes.")
+        st.stop()
+else:
+    with ctx.engine.connect() as conn:
+        a = grouped_counts(
+            conn, Filters(pair.a_start, pair.a_end, kind, filters.themes, sources), keys
+        )
+        b = grouped_counts(
+            conn, Filters(pair.b_start, pair.b_end, kind, filters.themes, sources), keys
+        )
+table = compare_table(a, b, keys=keys, days_a=days_a, days_b=days_b, inhabitants=inhabitants)
 names = dict(zip(all_areas["code"], all_areas["name"], strict=True))
 table.insert(1, "gebied", table[code].map(names))
 if per_theme:
@@ -62,7 +79,7 @@ if per_theme:
 shown = protect_comparison(table, disclosure)
 
 st.caption(
-    f"{KINDS[kind]}: {pair.text()}. Exacte toets voor twee Poisson-aantallen "
+    f"{kinds[kind]}: {pair.text()}. Exacte toets voor twee Poisson-aantallen "
     "(periodelengte als blootstelling), gecorrigeerd voor meervoudig toetsen "
     "(Benjamini-Hochberg, 5%); minder dan 10 meldingen samen: te weinig om iets te zeggen."
 )

@@ -21,6 +21,8 @@ APP = str(ROOT / "app.py")
 PAGE_FILES = {
     "start": None,
     "kaart": str(ROOT / "pages" / "3_Kaart.py"),
+    "trends": str(ROOT / "pages" / "4_Trends.py"),
+    "vergelijken": str(ROOT / "pages" / "5_Vergelijken.py"),
     "data": str(ROOT / "pages" / "1_Gegevens.py"),
     "audit": str(ROOT / "pages" / "2_Audit.py"),
 }
@@ -28,6 +30,8 @@ PAGE_FILES = {
 EXPECTED_PAGES = {
     "start": {"beheerder", "coordinator", "analist", "manager", "presentatie"},
     "kaart": {"beheerder", "coordinator", "analist", "manager", "presentatie"},
+    "trends": {"beheerder", "coordinator", "analist", "manager"},
+    "vergelijken": {"beheerder", "coordinator", "analist", "manager"},
     "data": {"beheerder"},
     "audit": {"beheerder"},
 }
@@ -134,6 +138,8 @@ def test_role_page_matrix(loaded, role, page):
         for p, label in (
             ("start", "Start"),
             ("kaart", "Kaart"),
+            ("trends", "Trends"),
+            ("vergelijken", "Vergelijken"),
             ("data", "Gegevens"),
             ("audit", "Audit en toegang"),
         )

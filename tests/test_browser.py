@@ -164,8 +164,8 @@ def test_login_shows_only_the_roles_pages_and_logout_ends_it(app_server):
         page.get_by_text("Wijken (8)").wait_for(timeout=60_000)
         sidebar = page.locator("[data-testid='stSidebar']")
         links = sidebar.locator("a").all_inner_texts()
-        # icon name and label: Start and Kaart, no Gegevens, no Audit for a manager
-        assert [t.split()[-1] for t in links] == ["Start", "Kaart"]
+        # icon name and label: no Gegevens and no Audit for a manager
+        assert [t.split()[-1] for t in links] == ["Start", "Kaart", "Trends", "Vergelijken"]
         body = page.locator("body").inner_text()
         assert "In quarantaine" not in body and "Laatste import" not in body
         page.get_by_role("button", name="Uitloggen").click()

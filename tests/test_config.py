@@ -81,3 +81,15 @@ def test_streamlit_config_is_hardened():
     assert cfg["browser"]["gatherUsageStats"] is False
     assert cfg["client"]["showErrorDetails"] == "none"
     assert cfg["client"]["showSidebarNavigation"] is False
+
+
+def test_every_page_is_documented_in_the_readme():
+    from oovgeo.ui import PAGES
+
+    text = README.read_text(encoding="utf-8")
+    missing = [info.label for info in PAGES.values() if f"| {info.label} |" not in text]
+    assert not missing, f"pages missing from README.md: {missing}"
+    pages_dir = README.parent / "pages"
+    registered = {info.path for info in PAGES.values()}
+    for file in pages_dir.glob("*.py"):
+        assert f"pages/{file.name}" in registered, f"{file.name} has no entry in ui.PAGES"

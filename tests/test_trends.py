@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -67,3 +68,26 @@ def test_split_by_theme_adds_up_and_sources_report_their_last_date(demo):
     assert set(b["groep"]) >= {"ondermijning", "woonoverlast"}
     assert max(until.values()) <= END and "meldpunt_overlast" in until
     assert coverage_end(until, END) == min(until.values())
+
+
+def test_police_context_per_theme_without_the_total(tmp_path, shared_data):
+    from oovgeo.analysis.trends import police_monthly
+    from oovgeo.store.police_repo import load_police
+
+    settings = load_settings(env={"OOVGEO_HOME": str(tmp_path)}, config_file=None)
+    engine = make_engine(settings.database_url)
+    fixture = Path(__file__).parent / "fixtures" / "police" / "misdrijven_47022_vlaardingen.csv"
+    ops.import_police(
+        engine, settings, data=fixture.read_bytes(), filename=fixture.name, table="47022NED"
+    )
+    stored = load_police(engine)
+    series_ = police_monthly(stored, date(2020, 1, 1), date(2030, 1, 1))
+    gm = stored[(stored["level"] == "gemeente") & stored["theme"].notna()]
+    for (month, theme), rows in gm.groupby(["month", "theme"]):
+        got = series_[(series_["periode"] == month) & (series_["groep"] == theme)]["aantal"]
+        expected = rows["count"].sum() if rows["count"].notna().all() else None
+        if expected is None:
+            assert got.isna().all()  # unknown stays unknown, never a lower number
+        else:
+            assert got.iloc[0] == expected
+    assert not series_["volledig"].iloc[-1]  # the last month is still incomplete

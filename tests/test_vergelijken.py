@@ -125,3 +125,21 @@ def test_year_report_for_the_council(home):
             for table in pdf_tables(report):
                 for column in (str(year), str(year - 1)):  # the two counts, as drawn
                     assert not table[column].astype(str).isin(["1", "2", "3", "4"]).any()
+
+
+def test_police_figures_compare_with_the_same_tool(tmp_path, shared_data, monkeypatch):
+    settings = load_settings(env={"OOVGEO_HOME": str(tmp_path)}, config_file=None)
+    engine = make_engine(settings.database_url)
+    ops.load_boundary_files(engine, settings, [shared_data / "buurten_2025.geojson"])
+    fixture = ROOT / "tests" / "fixtures" / "police" / "misdrijven_47022_vlaardingen.csv"
+    ops.import_police(
+        engine, settings, data=fixture.read_bytes(), filename=fixture.name, table="47022NED"
+    )
+    at = page(tmp_path, monkeypatch, "analist", "5_Vergelijken.py")
+    at.radio[0].set_value("police").run()
+    at.selectbox[0].set_value("Voor en na een datum").run()
+    at.date_input[0].set_value(date(2024, 2, 1)).run()
+    assert not at.exception
+    table = at.dataframe[-1].value if at.dataframe else None
+    warned = any("Geen volledige maanden" in w.value for w in at.warning)
+    assert warned or (table is not None and set(table["oordeel"]) <= LABELS)

@@ -234,6 +234,24 @@ def cmd_import(args, settings) -> int:
     return 0
 
 
+def cmd_police(args, settings) -> int:
+    path = Path(args.file)
+    result = ops.import_police(
+        ops.open_store(settings),
+        settings,
+        data=path.read_bytes(),
+        filename=path.name,
+        table=args.tabel,
+    )
+    if args.json:
+        _print_json(result)
+        return 0
+    print(result["message"])
+    for warning in result["waarschuwingen"]:
+        print(f"  let op: {warning}")
+    return 0
+
+
 def cmd_quarantine(args, settings) -> int:
     from oovgeo.exports import to_csv_bytes, to_xlsx_bytes
 
@@ -378,6 +396,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--profile", default="generiek")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_import)
+
+    s = sub.add_parser("police", help="open data van politie/CBS als context")
+    psub = s.add_subparsers(dest="action", required=True)
+    b = psub.add_parser("import", help="CSV van 47022NED (misdrijven) of 47024NED (overlast)")
+    b.add_argument("file")
+    b.add_argument("--tabel", required=True, choices=["47022NED", "47024NED"])
+    b.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_police)
 
     s = sub.add_parser("quarantine", help="afgewezen rijen")
     qsub = s.add_subparsers(dest="action", required=True)

@@ -22,6 +22,7 @@ from oovgeo.ingest.engine import Geocoder, ImportError_, ImportReport, Progress,
 from oovgeo.ingest.placement import AreaIndex
 from oovgeo.ingest.profiles import Profile, ProfileError, load_profiles
 from oovgeo.ingest.readers import ReadError
+from oovgeo.police import PoliceImportError
 from oovgeo.store import audit, schema
 from oovgeo.store.areas_repo import (
     active_edition,
@@ -36,7 +37,14 @@ from oovgeo.store.records import replace_all
 
 # Errors caused by the input, shown to the user as their (Dutch) message; anything else is a
 # bug and is shown without details (P5).
-USER_ERRORS = (BoundaryError, ImportError_, ProfileError, ReadError, pdok.PdokError)
+USER_ERRORS = (
+    BoundaryError,
+    ImportError_,
+    ProfileError,
+    ReadError,
+    pdok.PdokError,
+    PoliceImportError,
+)
 
 _ENGINES: dict[str, Engine] = {}
 
@@ -168,6 +176,25 @@ def run_import(
         geocoder=make_geocoder(engine, settings),
         progress=progress,
     )
+
+
+def import_police(
+    engine: Engine,
+    settings: Settings,
+    *,
+    data: bytes,
+    filename: str,
+    table: str,
+    actor: str = "cli",
+) -> dict:
+    """Import a CBS/Politie open-data CSV (47022NED or 47024NED) as context figures."""
+    from oovgeo import police
+    from oovgeo.store.police_repo import store_police
+
+    frame = police.read_police_csv(data, filename, table=table, gemeenten=settings.gemeenten)
+    result = store_police(engine, frame, filename=filename, actor=actor)
+    result["waarschuwingen"] = frame.attrs.get("report", {}).get("warnings", [])
+    return result
 
 
 def make_geocoder(engine: Engine, settings: Settings) -> Geocoder | None:

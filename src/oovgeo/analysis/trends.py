@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
@@ -129,3 +130,54 @@ def protect_series(table: pd.DataFrame, disclosure) -> pd.DataFrame:
         out["gemiddelde_12m"] >= disclosure.threshold
     )
     return out
+
+
+def police_monthly(frame: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+    """Police counts per month and theme for the whole gemeente, from ``load_police``.
+
+    The total category is never added to its parts; an unknown count makes that month's sum
+    unknown (NaN), not lower; a month the police marks incomplete stays marked.
+    """
+    from oovgeo.police import sum_categories
+
+    rows = frame[(frame["level"] == "gemeente") & frame["theme"].notna()]
+    rows = rows[(rows["month"] >= pd.Timestamp(start)) & (rows["month"] <= pd.Timestamp(end))]
+    if rows.empty:
+        return pd.DataFrame(columns=["periode", "groep", "aantal", "volledig"])
+    summed = sum_categories(rows, by=("table", "month", "theme"))
+    return pd.DataFrame(
+        {
+            "periode": pd.to_datetime(summed["month"]),
+            "groep": summed["theme"].astype(str),
+            "aantal": summed["count"].astype("Float64").to_numpy(dtype=float, na_value=np.nan),
+            "volledig": ~summed["incomplete"].astype(bool),
+        }
+    )
+
+
+def police_period_counts(
+    frame: pd.DataFrame, start: date, end: date, level: str, per_theme: bool
+) -> tuple[pd.DataFrame, int]:
+    """Police counts for a comparison: whole, complete months inside ``start``..``end``.
+
+    Returns counts per ``{level}_code`` (and ``thema``) and the number of days those months
+    cover, the exposure of the test. Months the police marks incomplete, and unknown counts,
+    are left out rather than counted as low.
+    """
+    rows = frame[(frame["level"] == level) & frame["theme"].notna() & ~frame["incomplete"]]
+    months = pd.to_datetime(rows["month"])
+    inside = (months >= pd.Timestamp(start)) & (
+        months + pd.offsets.MonthEnd(0) <= pd.Timestamp(end)
+    )
+    rows = rows[inside & rows["count"].notna()]
+    keys = [f"{level}_code", "thema"] if per_theme else [f"{level}_code"]
+    counts = (
+        rows.rename(columns={"area_code": f"{level}_code", "theme": "thema"})
+        .groupby(keys)["count"]
+        .sum()
+        .astype("int64")
+        .reset_index()
+    )
+    covered = sorted(set(pd.to_datetime(rows["month"])))
+    days = int(sum(m.days_in_month for m in covered))
+    return counts, days

@@ -223,3 +223,8 @@ TABLE_ORDER = [
     shortlist,
     shortlist_history,
 ]
+
+# Context tables defined next to their repository, added here so backup/restore know them.
+from oovgeo.store.police_repo import police_counts  # noqa: E402
+
+TABLE_ORDER.append(police_counts)
