@@ -233,3 +233,19 @@ def test_audit_page_shows_intact_chain_and_access_review(loaded):
     assert "hashketen klopt" in at.success[0].value
     review = at.dataframe[1].value
     assert list(review["gebruiker"]) == ["beheer"] and list(review["rol"]) == ["beheerder"]
+
+
+@pytest.mark.parametrize("role", ["analist", "manager", "presentatie", "", "hacker"])
+def test_point_rows_are_refused_in_the_data_layer(loaded, role):
+    from datetime import date
+
+    from oovgeo.store.records import intervention_points, signal_points
+
+    start, end = date(2020, 1, 1), date(2030, 1, 1)
+    with loaded.connect() as conn:
+        with pytest.raises(auth.AccessDenied):
+            signal_points(conn, identity(role), start, end)
+        with pytest.raises(auth.AccessDenied):
+            intervention_points(conn, identity(role), start, end)
+        rows = signal_points(conn, identity("coordinator"), start, end)
+    assert list(rows["adres"]) == [SECRET_ADDRESS]

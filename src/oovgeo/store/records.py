@@ -158,3 +158,57 @@ def quarantine_frame(
             }
         )
     return pd.DataFrame(records)
+
+
+POINT_COLUMNS = [
+    "source_id",
+    "datum",
+    "thema",
+    "bron",
+    "x",
+    "y",
+    "adres",
+    "postcode",
+    "huisnummer",
+    "dossiernummer",
+    "buurt_code",
+    "wijk_code",
+]
+
+
+def signal_points(
+    conn: Connection, identity: Identity, start, end, themes=(), sources=()
+) -> pd.DataFrame:
+    """Signal rows with location and case number (no narrative: none is stored), for roles
+    that may see point data; everyone else gets ``AccessDenied`` whatever page asks (A4)."""
+    require(identity, "view_points")
+    tbl = schema.signals
+    query = select(*[tbl.c[c] for c in POINT_COLUMNS]).where(
+        tbl.c.datum >= start, tbl.c.datum <= end
+    )
+    if themes:
+        query = query.where(tbl.c.thema.in_(themes))
+    if sources:
+        query = query.where(tbl.c.bron.in_(sources))
+    return pd.DataFrame(conn.execute(query).all(), columns=POINT_COLUMNS)
+
+
+def intervention_points(conn: Connection, identity: Identity, start, end) -> pd.DataFrame:
+    """Interventions with location, for roles that may see point data."""
+    require(identity, "view_points")
+    tbl = schema.interventions
+    columns = [
+        "source_id",
+        "datum",
+        "thema",
+        "x",
+        "y",
+        "adres",
+        "partners",
+        "uitkomst",
+        "maatregel",
+        "buurt_code",
+        "wijk_code",
+    ]
+    query = select(*[tbl.c[c] for c in columns]).where(tbl.c.datum >= start, tbl.c.datum <= end)
+    return pd.DataFrame(conn.execute(query).all(), columns=columns)
