@@ -415,3 +415,36 @@ def image_overlay(
     )
     overlay.add_to(m)
     return overlay
+
+
+def to_web_points(frame: pd.DataFrame, columns: list[str], size: pd.Series) -> dict:
+    """RD points (``x``, ``y``) as GeoJSON for the browser with only ``columns`` (escaped)
+    and a marker radius ``straal`` (4-14 px) scaled from ``size``; nothing else travels.
+    """
+    lon, lat = (
+        gpd.GeoSeries(gpd.points_from_xy(frame["x"], frame["y"]), crs=RD)
+        .to_crs(WGS84)
+        .pipe(lambda s: (s.x.round(DECIMALS).to_numpy(), s.y.round(DECIMALS).to_numpy()))
+    )
+    values = size.astype(float).to_numpy()
+    span = (values.max() - values.min()) if len(values) else 0.0
+    radius = 4 + 10 * ((values - values.min()) / span if span > 0 else 0 * values)
+    features = []
+    for i, (_, row) in enumerate(frame.iterrows()):
+        props = {
+            c: escape(row[c]) if isinstance(row[c], str) else _plain_value(row[c]) for c in columns
+        }
+        props["straal"] = round(float(radius[i]), 1)
+        features.append(
+            {
+                "type": "Feature",
+                "properties": props,
+                "geometry": {"type": "Point", "coordinates": [lon[i], lat[i]]},
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _plain_value(value):
+    """numpy scalars -> Python values for JSON."""
+    return value.item() if hasattr(value, "item") else value

@@ -182,7 +182,9 @@ shortlist = Table(
     "shortlist",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("candidate_id", String(100)),  # the target candidate it was added from, if any
     Column("title", String(200), nullable=False),
+    Column("adres", String(200)),
     Column("x", Float),
     Column("y", Float),
     Column("buurt_code", String(16)),
@@ -192,10 +194,16 @@ shortlist = Table(
     Column("meeting", String(100), nullable=False, default=""),
     Column("partners", String(300), nullable=False, default=""),
     Column("status", String(20), nullable=False, default="voorgesteld"),
+    Column("action", Text, nullable=False, default=""),  # afgesproken actie
+    Column("owner", String(200), nullable=False, default=""),  # eigenaar
+    Column("deadline", Date),
+    Column("outcome", Text, nullable=False, default=""),  # uitkomst
+    Column("rejection_reason", Text, nullable=False, default=""),  # reden van afwijzing
     Column("version", Integer, nullable=False, default=1),
     Column("created_by", String(128), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_shortlist_candidate", "candidate_id"),
 )
 
 shortlist_history = Table(
