@@ -23,6 +23,7 @@ PAGE_FILES = {
     "kaart": str(ROOT / "pages" / "3_Kaart.py"),
     "trends": str(ROOT / "pages" / "4_Trends.py"),
     "vergelijken": str(ROOT / "pages" / "5_Vergelijken.py"),
+    "doelen": str(ROOT / "pages" / "6_Doelen.py"),
     "data": str(ROOT / "pages" / "1_Gegevens.py"),
     "audit": str(ROOT / "pages" / "2_Audit.py"),
 }
@@ -32,6 +33,7 @@ EXPECTED_PAGES = {
     "kaart": {"beheerder", "coordinator", "analist", "manager", "presentatie"},
     "trends": {"beheerder", "coordinator", "analist", "manager"},
     "vergelijken": {"beheerder", "coordinator", "analist", "manager"},
+    "doelen": {"beheerder", "coordinator"},
     "data": {"beheerder"},
     "audit": {"beheerder"},
 }
@@ -140,6 +142,7 @@ def test_role_page_matrix(loaded, role, page):
             ("kaart", "Kaart"),
             ("trends", "Trends"),
             ("vergelijken", "Vergelijken"),
+            ("doelen", "Doelen"),
             ("data", "Gegevens"),
             ("audit", "Audit en toegang"),
         )

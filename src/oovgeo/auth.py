@@ -38,6 +38,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "kaart": _ALL,
     "trends": frozenset({"beheerder", "coordinator", "analist", "manager"}),
     "vergelijken": frozenset({"beheerder", "coordinator", "analist", "manager"}),
+    "doelen": frozenset({"beheerder", "coordinator"}),
     "data": frozenset({"beheerder"}),
     "audit": frozenset({"beheerder"}),
 }

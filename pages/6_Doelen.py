@@ -1,0 +1,157 @@
+"""Doelen: candidate places for interventions, ranked with their reasons, and the shortlist."""
+
+from datetime import date, timedelta
+
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+
+from oovgeo.analysis.targets import Weights, candidate_ids, candidates
+from oovgeo.maps import base_map, escape, to_web_points
+from oovgeo.report.matrix import export_matrix, import_matrix
+from oovgeo.store import shortlist
+from oovgeo.store.records import intervention_points, signal_points
+from oovgeo.ui import frame
+from oovgeo.ui.filters import sidebar_filters
+
+SELECTED_KEY = "oovgeo_doelen_selected"
+
+ctx = frame(page="doelen")
+filters = sidebar_filters(ctx.settings)
+st.title("Doelen voor interventies")
+st.caption(
+    "Plaatsen, geen personen: elke rangorde toont haar redenen. De score is na te rekenen "
+    "uit de getoonde onderdelen en gewichten."
+)
+
+with st.expander("Gewichten van de score"):
+    w1, w2, w3, w4 = st.columns(4)
+    weights = Weights(
+        source=w1.slider("Per bron", 0.0, 5.0, 2.0, 0.5),
+        theme=w2.slider("Per thema", 0.0, 5.0, 1.0, 0.5),
+        half_life_days=w3.slider("Halveringstijd (dagen)", 14, 365, 90, 7),
+        intervention_factor=w4.slider("Factor na recente interventie", 0.0, 1.0, 0.5, 0.1),
+    )
+
+start = min(filters.start, date.today() - timedelta(days=182))  # at least six months
+with ctx.engine.connect() as conn:
+    signals = signal_points(conn, ctx.identity, start, filters.end, filters.themes, filters.sources)
+    held = intervention_points(conn, ctx.identity, filters.end - timedelta(days=730), filters.end)
+ctx.audit("view_points", "doelenkaart", signalen=len(signals))
+ranked = candidates(
+    signals,
+    held,
+    today=filters.end,
+    weights=weights,
+    source_labels=ctx.settings.labels("sources"),
+    theme_labels=ctx.settings.labels("themes"),
+)
+st.caption(f"{len(ranked)} kandidaat-locaties uit {len(signals)} signalen sinds {start:%d-%m-%Y}.")
+
+if ranked.empty:
+    st.info("Geen signalen met een locatie in deze periode.")
+    st.stop()
+
+top = ranked.head(500).reset_index(drop=True)
+top.insert(0, "rang", range(1, len(top) + 1))
+bounds = (top["x"].min(), top["y"].min(), top["x"].max(), top["y"].max())
+m = base_map(bounds)
+folium.GeoJson(
+    to_web_points(top, ["candidate_id", "rang"], top["score"]),
+    name="kandidaten",
+    marker=folium.CircleMarker(radius=6, weight=1, color="#7b3294", fill=True, fill_opacity=0.6),
+    style_function=lambda f: {"radius": f["properties"]["straal"]},
+    tooltip=folium.GeoJsonTooltip(fields=["rang"], aliases=[escape("Rang")]),
+).add_to(m)
+returned = st_folium(
+    m,
+    key="doelenkaart",
+    height=480,
+    use_container_width=True,
+    returned_objects=["last_active_drawing"],
+)
+clicked = ((returned or {}).get("last_active_drawing") or {}).get("properties") or {}
+if clicked.get("candidate_id"):
+    st.session_state[SELECTED_KEY] = clicked["candidate_id"]
+
+table = top[["rang", "score", "reasons", "adres", "wijk_code", "candidate_id"]].rename(
+    columns={"reasons": "redenen", "wijk_code": "wijk"}
+)
+picked = st.dataframe(
+    table,
+    hide_index=True,
+    on_select="rerun",
+    selection_mode="single-row",
+    width="stretch",
+    key="doelentabel",
+)
+if picked.selection.rows:
+    st.session_state[SELECTED_KEY] = table.iloc[picked.selection.rows[0]]["candidate_id"]
+
+selected = st.session_state.get(SELECTED_KEY)
+if selected in set(top["candidate_id"]):
+    row = top.set_index("candidate_id").loc[selected]
+    st.subheader(f"Locatie: {row['adres'] or selected}")
+    st.write(row["reasons"])
+    with st.expander("Opbouw van de score"):
+        st.json(row["score_parts"])
+    members = signals[candidate_ids(signals, weights.distance_m, filters.end) == selected]
+    st.dataframe(members[["datum", "bron", "thema", "dossiernummer", "adres"]], hide_index=True)
+    with st.form("toevoegen"):
+        reason = st.text_area("Reden voor de shortlist")
+        meeting = st.text_input("Overleg", "Groot Integraal Overleg")
+        partner_labels = ctx.settings.labels("partners")
+        partners = st.multiselect(
+            "Partners nodig", list(partner_labels), format_func=partner_labels.get
+        )
+        if st.form_submit_button("Op de shortlist"):
+            try:
+                shortlist.add_item(
+                    ctx.engine,
+                    candidate_id=selected,
+                    title=row["adres"] or selected,
+                    adres=row["adres"],
+                    x=float(row["x"]),
+                    y=float(row["y"]),
+                    buurt_code=row["buurt_code"],
+                    wijk_code=row["wijk_code"],
+                    themes=list(row["themes"]),
+                    reason=reason,
+                    meeting=meeting,
+                    partners=partners,
+                    actor=ctx.identity.name,
+                    origin="app",
+                )
+                st.success("Toegevoegd aan de shortlist.")
+            except shortlist.ShortlistError as exc:
+                st.error(str(exc))
+
+st.subheader("Shortlist")
+items = shortlist.list_items(ctx.engine)
+st.dataframe(items, hide_index=True, width="stretch")
+meeting_name = st.text_input("Overleg voor de afsprakenmatrix", "Groot Integraal Overleg")
+st.download_button(
+    "Afsprakenmatrix (Excel)",
+    lambda: export_matrix(items, meeting=meeting_name),
+    "afsprakenmatrix.xlsx",
+    on_click=ctx.audit,
+    args=("export", "afsprakenmatrix.xlsx"),
+)
+upload = st.file_uploader("Bijgewerkte afsprakenmatrix terugzetten", type=["xlsx"])
+if upload is not None and st.button("Matrix verwerken"):
+    try:
+        result = import_matrix(
+            ctx.engine, upload.getvalue(), upload.name, actor=ctx.identity.name, origin="app"
+        )
+    except ValueError as exc:  # ReadError, MatrixError: Dutch messages, safe to show
+        st.error(str(exc))
+    else:
+        st.success(
+            f"{result['rows']} rijen: {result['updated']} bijgewerkt, "
+            f"{result['unchanged']} ongewijzigd, {len(result['conflicts'])} conflict, "
+            f"{len(result['rejected'])} afgewezen."
+        )
+        for nr in result["conflicts"]:
+            st.warning(f"Nr {nr} is intussen gewijzigd; laad de matrix opnieuw.")
+        for row_number, why in result["rejected"]:
+            st.warning(f"Rij {row_number}: {why}")

@@ -1,0 +1,56 @@
+"""The Doelen page: a coordinator ranks places, reads one, and puts it on the shortlist."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from oovgeo import auth
+from oovgeo import operations as ops
+from oovgeo.config import load_settings
+from oovgeo.store import schema, shortlist
+from oovgeo.store.db import make_engine
+from oovgeo.ui import IDENTITY_KEY
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    home = tmp_path_factory.mktemp("home")
+    settings = load_settings(env={"OOVGEO_HOME": str(home)}, config_file=None)
+    ops.build_demo(make_engine(settings.database_url), settings)
+    return home
+
+
+def test_coordinator_ranks_places_and_adds_one_to_the_shortlist(home, monkeypatch):
+    monkeypatch.setenv("OOVGEO_HOME", str(home))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.session_state[IDENTITY_KEY] = auth.Identity(
+        "coord", "coordinator", "local", datetime.now(UTC)
+    )
+    at.run()
+    at.switch_page(str(ROOT / "pages" / "6_Doelen.py"))
+    at.run()
+    assert not at.exception
+    ranked = at.dataframe[0].value
+    assert list(ranked["rang"][:3]) == [1, 2, 3]
+    assert ranked["score"].is_monotonic_decreasing
+    assert ranked["redenen"].str.contains(r"signa(?:al|len) uit \d+ bron").all()
+    # select the top candidate as a click on the map would, then add it
+    at.session_state["oovgeo_doelen_selected"] = ranked["candidate_id"].iloc[0]
+    at.run()
+    assert any(s.value.startswith("Locatie: ") for s in at.subheader)
+    at.text_area[0].input("Drie bronnen binnen twee weken")
+    at.button[0].click().run()  # the form's submit button
+    assert not at.exception
+    settings = load_settings(env={"OOVGEO_HOME": str(home)}, config_file=None)
+    engine = ops.open_store(settings)
+    items = shortlist.list_items(engine)
+    assert list(items["candidate_id"]) == [ranked["candidate_id"].iloc[0]]
+    with engine.connect() as conn:
+        actions = [r.action for r in conn.execute(schema.audit_log.select())]
+    assert "view_points" in actions and "shortlist_add" in actions
