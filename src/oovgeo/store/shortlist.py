@@ -378,7 +378,7 @@ def _area_names(conn: Connection, codes: set[str]) -> dict[str, str]:
             areas.c.edition == edition, areas.c.code.in_(sorted(codes))
         )
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def list_items(engine: Engine, *, include_closed: bool = False) -> pd.DataFrame:
