@@ -8,7 +8,7 @@ from oovgeo.analysis.aggregate import KINDS, LEVELS, MEASURES, Filters, area_tab
 from oovgeo.analysis.classify import SCHEMES, classify
 from oovgeo.analysis.mapdata import measure_view, total_text
 from oovgeo.analysis.profile import area_profile, protect_profile
-from oovgeo.exports import to_csv_bytes, to_geopackage_bytes, to_xlsx_bytes
+from oovgeo.exports import to_geopackage_bytes
 from oovgeo.maps import BASEMAP_LABELS, choropleth, clicked_area_code
 from oovgeo.privacy import Disclosure
 from oovgeo.report.static_map import render_png
@@ -16,6 +16,7 @@ from oovgeo.ui import frame, loaders
 from oovgeo.ui.filters import sidebar_filters
 from oovgeo.ui.layers import UNITS, add_heat_layer, add_hotspot_layer
 from oovgeo.ui.profile import show_profile
+from oovgeo.ui.widgets import table_downloads
 
 SELECTED_KEY = "oovgeo_kaart_selected"
 
@@ -148,22 +149,7 @@ st.dataframe(shown, hide_index=True, width="stretch")
 st.subheader("Exporteren")
 e1, e2, e3, e4 = st.columns(4)
 stem = f"oovgeo_{kind}_{level}_{filters.start:%Y%m%d}_{filters.end:%Y%m%d}"
-# Files are made when a button is clicked (callables), not on every rerun of the page.
-e1.download_button(
-    "Tabel (CSV)",
-    lambda: to_csv_bytes(shown),
-    f"{stem}.csv",
-    "text/csv",
-    on_click=ctx.audit,
-    args=("export", f"{stem}.csv"),
-)
-e2.download_button(
-    "Tabel (Excel)",
-    lambda: to_xlsx_bytes(shown, sheet="kaart"),
-    f"{stem}.xlsx",
-    on_click=ctx.audit,
-    args=("export", f"{stem}.xlsx"),
-)
+table_downloads(ctx, shown, stem, "kaart", columns=(e1, e2))
 gpkg = areas[["code", "name", "geometry"]].merge(shown, on="code")
 e3.download_button(
     "Gebieden (GeoPackage)",

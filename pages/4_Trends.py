@@ -19,11 +19,11 @@ from oovgeo.analysis.trends import (
     protect_series,
     series,
 )
-from oovgeo.exports import to_csv_bytes, to_xlsx_bytes
 from oovgeo.privacy import Disclosure
 from oovgeo.store.police_repo import load_police
 from oovgeo.ui import frame
 from oovgeo.ui.filters import sidebar_filters
+from oovgeo.ui.widgets import table_downloads
 
 ctx = frame(page="trends")
 filters = sidebar_filters(ctx.settings, protected=ctx.identity.protected)
@@ -112,19 +112,4 @@ if not police.empty:
 st.subheader("Tabel")
 st.dataframe(table, hide_index=True, width="stretch")
 stem = f"oovgeo_trend_{kind}_{freq_label.lower()}_{start:%Y%m%d}_{end:%Y%m%d}"
-e1, e2 = st.columns(2)
-e1.download_button(
-    "Tabel (CSV)",
-    lambda: to_csv_bytes(table),
-    f"{stem}.csv",
-    "text/csv",
-    on_click=ctx.audit,
-    args=("export", f"{stem}.csv"),
-)
-e2.download_button(
-    "Tabel (Excel)",
-    lambda: to_xlsx_bytes(table, sheet="trend"),
-    f"{stem}.xlsx",
-    on_click=ctx.audit,
-    args=("export", f"{stem}.xlsx"),
-)
+table_downloads(ctx, table, stem, "trend")

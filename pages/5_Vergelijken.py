@@ -11,7 +11,6 @@ from oovgeo.analysis.mapdata import verdict_classes
 from oovgeo.analysis.periods import BEFORE_AFTER, PRESETS, PROTECTED_PRESETS, before_after
 from oovgeo.analysis.trends import coverage_end, data_until, police_period_counts
 from oovgeo.analysis.yearly import year_tables
-from oovgeo.exports import to_csv_bytes, to_xlsx_bytes
 from oovgeo.maps import choropleth
 from oovgeo.privacy import Disclosure
 from oovgeo.report.year_report import build_year_report
@@ -20,6 +19,7 @@ from oovgeo.report.year_report import to_xlsx as year_xlsx
 from oovgeo.store.police_repo import load_police
 from oovgeo.ui import frame, loaders
 from oovgeo.ui.filters import sidebar_filters
+from oovgeo.ui.widgets import table_downloads
 
 ctx = frame(page="vergelijken")
 filters = sidebar_filters(ctx.settings, protected=ctx.identity.protected)
@@ -110,22 +110,7 @@ if not per_theme:
 st.subheader("Tabel")
 st.dataframe(shown.drop(columns=[code]), hide_index=True, width="stretch")
 stem = f"oovgeo_vergelijking_{kind}_{level}_{pair.a_start:%Y%m%d}_{pair.b_start:%Y%m%d}"
-e1, e2 = st.columns(2)
-e1.download_button(
-    "Tabel (CSV)",
-    lambda: to_csv_bytes(shown),
-    f"{stem}.csv",
-    "text/csv",
-    on_click=ctx.audit,
-    args=("export", f"{stem}.csv"),
-)
-e2.download_button(
-    "Tabel (Excel)",
-    lambda: to_xlsx_bytes(shown, sheet="vergelijking"),
-    f"{stem}.xlsx",
-    on_click=ctx.audit,
-    args=("export", f"{stem}.xlsx"),
-)
+table_downloads(ctx, shown, stem, "vergelijking")
 
 st.subheader("Jaarrapport voor de raad")
 years = list(range(today.year - 1, today.year - 6, -1))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,19 @@ def vlaardingen(store, shared_data):
     engine, settings = store
     ops.load_boundary_files(engine, settings, [shared_data / "buurten_2025.geojson"])
     return engine, settings
+
+
+DEMO_END = date(2026, 10, 31)
+
+
+@pytest.fixture(scope="session")
+def demo_town(tmp_path_factory):
+    """The demo data set over the fictitious town, ending DEMO_END: (home, engine, settings).
+
+    Shared by the read-only analysis tests; tests that write make their own store.
+    """
+    home = tmp_path_factory.mktemp("demo_home")
+    settings = load_settings(env={"OOVGEO_HOME": str(home)}, config_file=None)
+    engine = make_engine(settings.database_url)
+    ops.build_demo(engine, settings, end=DEMO_END)
+    return home, engine, settings

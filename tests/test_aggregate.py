@@ -7,26 +7,21 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import DEMO_END
 from sqlalchemy import func, select
 
-from oovgeo import operations as ops
 from oovgeo.analysis.aggregate import Filters, area_table, counts_by_area, unplaced_count
 from oovgeo.analysis.profile import TREND_MONTHS, area_profile, protect_profile
-from oovgeo.config import load_settings
 from oovgeo.privacy import Disclosure
 from oovgeo.store import schema
 from oovgeo.store.areas_repo import load_areas
-from oovgeo.store.db import make_engine
 
-END = date(2026, 10, 31)
+END = DEMO_END  # the demo_town fixture ends here
 
 
-@pytest.fixture(scope="module")
-def demo_store(tmp_path_factory):
-    home = tmp_path_factory.mktemp("home")
-    settings = load_settings(env={"OOVGEO_HOME": str(home)}, config_file=None)
-    engine = make_engine(settings.database_url)
-    ops.build_demo(engine, settings, end=END)
+@pytest.fixture
+def demo_store(demo_town):
+    _, engine, settings = demo_town
     return engine, settings
 
 

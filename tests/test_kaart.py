@@ -8,30 +8,25 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from conftest import DEMO_END
 from streamlit.testing.v1 import AppTest
 
 from oovgeo import auth
-from oovgeo import operations as ops
 from oovgeo.analysis.aggregate import Filters, area_table, counts_by_area
 from oovgeo.analysis.classify import classify
 from oovgeo.analysis.mapdata import measure_view
-from oovgeo.config import load_settings
 from oovgeo.maps import choropleth
 from oovgeo.privacy import Disclosure
 from oovgeo.store.areas_repo import load_areas
-from oovgeo.store.db import make_engine
 from oovgeo.ui import IDENTITY_KEY
 
 ROOT = Path(__file__).resolve().parents[1]
-END = date(2026, 10, 31)
+END = DEMO_END  # the demo_town fixture ends here
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    home = tmp_path_factory.mktemp("home")
-    settings = load_settings(env={"OOVGEO_HOME": str(home)}, config_file=None)
-    engine = make_engine(settings.database_url)
-    ops.build_demo(engine, settings, end=END)
+@pytest.fixture
+def demo(demo_town):
+    home, engine, _ = demo_town
     return home, engine
 
 

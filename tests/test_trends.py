@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import DEMO_END
 
 from oovgeo import operations as ops
 from oovgeo.analysis.aggregate import Filters
@@ -14,7 +15,7 @@ from oovgeo.analysis.trends import coverage_end, daily_counts, data_until, incom
 from oovgeo.config import load_settings
 from oovgeo.store.db import make_engine
 
-END = date(2026, 10, 31)
+END = DEMO_END  # the demo_town fixture ends here
 
 
 def hand_daily():
@@ -47,13 +48,9 @@ def test_weeks_and_quarters():
     assert list(q["vorig_jaar"]) == [91, 91, 92, 92]  # 2024 was a leap year
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    home = tmp_path_factory.mktemp("home")
-    settings = load_settings(env={"OOVGEO_HOME": str(home)}, config_file=None)
-    engine = make_engine(settings.database_url)
-    ops.build_demo(engine, settings, end=END)
-    return engine
+@pytest.fixture
+def demo(demo_town):
+    return demo_town[1]
 
 
 def test_split_by_theme_adds_up_and_sources_report_their_last_date(demo):

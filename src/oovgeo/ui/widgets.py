@@ -1,0 +1,31 @@
+"""Small widgets that several pages share."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from oovgeo.exports import to_csv_bytes, to_xlsx_bytes
+
+
+def table_downloads(ctx, table: pd.DataFrame, stem: str, sheet: str, columns=None) -> None:
+    """CSV and Excel download buttons for ``table`` (formula-safe, audited on click).
+
+    The files are made when a button is clicked (callables), not on every rerun.
+    """
+    e1, e2 = columns or st.columns(2)
+    e1.download_button(
+        "Tabel (CSV)",
+        lambda: to_csv_bytes(table),
+        f"{stem}.csv",
+        "text/csv",
+        on_click=ctx.audit,
+        args=("export", f"{stem}.csv"),
+    )
+    e2.download_button(
+        "Tabel (Excel)",
+        lambda: to_xlsx_bytes(table, sheet=sheet),
+        f"{stem}.xlsx",
+        on_click=ctx.audit,
+        args=("export", f"{stem}.xlsx"),
+    )
