@@ -15,6 +15,7 @@ from oovgeo.ui import frame
 from oovgeo.ui.filters import sidebar_filters
 
 SELECTED_KEY = "oovgeo_doelen_selected"
+SEEN_KEY = "oovgeo_doelen_seen_versions"
 
 ctx = frame(page="doelen")
 filters = sidebar_filters(ctx.settings)
@@ -129,6 +130,48 @@ if selected in set(top["candidate_id"]):
 st.subheader("Shortlist")
 items = shortlist.list_items(ctx.engine)
 st.dataframe(items, hide_index=True, width="stretch")
+if not items.empty:
+    # choosing the item is outside the form: widgets inside a form do not rerun the page
+    item_id = st.selectbox(
+        "Item",
+        list(items["id"]),
+        format_func=lambda i: f"{i}: {items.set_index('id').at[i, 'title']}",
+    )
+    item = items.set_index("id").loc[item_id]
+    # the version this user saw; a change by someone else since then is a conflict (D2)
+    seen = st.session_state.setdefault(SEEN_KEY, {}).setdefault(int(item_id), int(item["version"]))
+    with st.form("status"):
+        status = st.selectbox(
+            "Nieuwe status", shortlist.allowed_next(item["status"]) or [item["status"]]
+        )
+        action = st.text_input("Afgesproken actie", item["action"] or "")
+        owner = st.text_input("Eigenaar", item["owner"] or "")
+        why = st.text_input("Reden (bij afwijzen) of uitkomst (bij afsluiten)", "")
+        if st.form_submit_button("Wijziging opslaan"):
+            extra = (
+                {"rejection_reason": why}
+                if status == "afgewezen"
+                else ({"outcome": why} if status == "afgesloten" else {})
+            )
+            try:
+                shortlist.update_item(
+                    ctx.engine,
+                    int(item_id),
+                    expected_version=seen,
+                    actor=ctx.identity.name,
+                    origin="app",
+                    status=status,
+                    action=action,
+                    owner=owner,
+                    **extra,
+                )
+                st.session_state[SEEN_KEY].pop(int(item_id), None)
+                st.success("Opgeslagen.")  # only after the commit returned (D1)
+            except shortlist.ConflictError as exc:
+                st.session_state[SEEN_KEY].pop(int(item_id), None)
+                st.error(str(exc))
+            except shortlist.ShortlistError as exc:
+                st.error(str(exc))
 meeting_name = st.text_input("Overleg voor de afsprakenmatrix", "Groot Integraal Overleg")
 st.download_button(
     "Afsprakenmatrix (Excel)",

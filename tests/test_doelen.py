@@ -54,3 +54,44 @@ def test_coordinator_ranks_places_and_adds_one_to_the_shortlist(home, monkeypatc
     with engine.connect() as conn:
         actions = [r.action for r in conn.execute(schema.audit_log.select())]
     assert "view_points" in actions and "shortlist_add" in actions
+
+
+def test_a_stale_edit_in_a_second_session_gets_the_conflict_message(home, monkeypatch):
+    monkeypatch.setenv("OOVGEO_HOME", str(home))
+    settings = load_settings(env={"OOVGEO_HOME": str(home)}, config_file=None)
+    engine = ops.open_store(settings)
+    item = shortlist.add_item(
+        engine,
+        candidate_id="conflict-test",
+        title="Kade 1",
+        x=None,
+        y=None,
+        buurt_code=None,
+        wijk_code=None,
+        themes=[],
+        reason="",
+        meeting="GIO",
+        partners=[],
+        actor="test",
+        origin="test",
+    )
+
+    def session(name):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+        at.session_state[IDENTITY_KEY] = auth.Identity(
+            name, "coordinator", "local", datetime.now(UTC)
+        )
+        at.run()
+        at.switch_page(str(ROOT / "pages" / "6_Doelen.py"))
+        at.run()
+        form_item = next(s for s in at.selectbox if s.label == "Item")
+        form_item.set_value(item["id"]).run()
+        return at
+
+    first, second = session("anna"), session("bert")  # both see version 1
+    for at, owner in ((first, "Anna"), (second, "Bert")):
+        next(t for t in at.text_input if t.label == "Eigenaar").input(owner)
+        next(b for b in at.button if b.label == "Wijziging opslaan").click().run()
+    assert any(s.value == "Opgeslagen." for s in first.success)
+    assert any("intussen gewijzigd door anna" in e.value for e in second.error)
+    assert shortlist.get_item(engine, item["id"])["owner"] == "Anna"  # not overwritten
