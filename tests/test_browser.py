@@ -144,6 +144,9 @@ def test_data_page_upload_shows_the_report(app_server, tmp_path):
         page.get_by_text("export_week12.csv").first.wait_for()
         page.get_by_role("button", name="Importeren").click()
         page.get_by_text("3 rijen gelezen, 1 geaccepteerd").wait_for(timeout=30_000)
+        # the report's detail lines render just after its first line
+        for text in ("onbekend thema", "naam_melder"):
+            page.get_by_text(re.compile(text)).first.wait_for(timeout=30_000)
         body = page.locator("body").inner_text()
         assert "1 afgewezen, 1 dubbel" in body
         assert "onbekend thema" in body
