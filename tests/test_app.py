@@ -24,6 +24,7 @@ PAGE_FILES = {
     "trends": str(ROOT / "pages" / "4_Trends.py"),
     "vergelijken": str(ROOT / "pages" / "5_Vergelijken.py"),
     "doelen": str(ROOT / "pages" / "6_Doelen.py"),
+    "interventies": str(ROOT / "pages" / "7_Interventies.py"),
     "data": str(ROOT / "pages" / "1_Gegevens.py"),
     "audit": str(ROOT / "pages" / "2_Audit.py"),
 }
@@ -34,6 +35,7 @@ EXPECTED_PAGES = {
     "trends": {"beheerder", "coordinator", "analist", "manager"},
     "vergelijken": {"beheerder", "coordinator", "analist", "manager"},
     "doelen": {"beheerder", "coordinator"},
+    "interventies": {"beheerder", "coordinator"},
     "data": {"beheerder"},
     "audit": {"beheerder"},
 }
@@ -143,6 +145,7 @@ def test_role_page_matrix(loaded, role, page):
             ("trends", "Trends"),
             ("vergelijken", "Vergelijken"),
             ("doelen", "Doelen"),
+            ("interventies", "Interventies"),
             ("data", "Gegevens"),
             ("audit", "Audit en toegang"),
         )

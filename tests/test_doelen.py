@@ -95,3 +95,22 @@ def test_a_stale_edit_in_a_second_session_gets_the_conflict_message(home, monkey
     assert any(s.value == "Opgeslagen." for s in first.success)
     assert any("intussen gewijzigd door anna" in e.value for e in second.error)
     assert shortlist.get_item(engine, item["id"])["owner"] == "Anna"  # not overwritten
+
+
+def test_intervention_register_and_effect(home, monkeypatch):
+    monkeypatch.setenv("OOVGEO_HOME", str(home))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.session_state[IDENTITY_KEY] = auth.Identity(
+        "coord", "coordinator", "local", datetime.now(UTC)
+    )
+    at.run()
+    at.switch_page(str(ROOT / "pages" / "7_Interventies.py"))
+    at.run()
+    assert not at.exception
+    register = at.dataframe[0].value
+    assert len(register) > 800  # about 400 a year in the demo
+    summary = at.dataframe[2].value.set_index("groep")
+    # the demo plants a drop after interventions and none around random places
+    assert summary.at["alle interventies", "oordeel"] == "daling na interventies"
+    assert summary.at["willekeurige plekken (controle)", "oordeel"] == "geen duidelijk effect"
+    assert any("Regressie naar het gemiddelde" in m.value for m in at.markdown)

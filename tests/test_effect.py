@@ -425,3 +425,22 @@ def test_demo_is_fast(demo):
         data.signals, interventions, wijk_of_signal=wijk_s, wijk_of_intervention=wijk_i
     )
     assert time.perf_counter() - started < 1.0
+
+
+def test_a_small_but_clear_change_is_not_called_an_effect():
+    # 4% fewer signals around the places against a steady wijk, with counts so large that
+    # the interval is narrow: clear, but too small to act on (shared counts, spill-over)
+    table = pd.DataFrame(
+        {
+            "n_before": [10_000],
+            "n_after": [9_600],
+            "wijk_before": [100_000],
+            "wijk_after": [100_000],
+            "wijk_code": ["WK1"],
+            "effect": [0.96],
+        }
+    )
+    pooled = pooled_effect(table)
+    assert pooled["ci_high"].iloc[0] < 1
+    assert pooled["oordeel"].iloc[0] == UNCLEAR
+    assert pooled_effect(table, min_change=0.0)["oordeel"].iloc[0] == DROP

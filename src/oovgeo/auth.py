@@ -39,6 +39,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "trends": frozenset({"beheerder", "coordinator", "analist", "manager"}),
     "vergelijken": frozenset({"beheerder", "coordinator", "analist", "manager"}),
     "doelen": frozenset({"beheerder", "coordinator"}),
+    "interventies": frozenset({"beheerder", "coordinator"}),
     "data": frozenset({"beheerder"}),
     "audit": frozenset({"beheerder"}),
 }

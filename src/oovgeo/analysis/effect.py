@@ -279,8 +279,15 @@ def effect_per_intervention(
 # ============================================================================================
 
 
+MIN_CHANGE = 0.10  # changes smaller than 10% are not called an effect
+
+
 def pooled_effect(
-    table: pd.DataFrame, *, group: str | Sequence[str] | None = None, level: float = 0.95
+    table: pd.DataFrame,
+    *,
+    group: str | Sequence[str] | None = None,
+    level: float = 0.95,
+    min_change: float = MIN_CHANGE,
 ) -> pd.DataFrame:
     """Ratio of ratios of the summed counts per group, with a log-scale (delta method) interval.
 
@@ -294,7 +301,8 @@ def pooled_effect(
         var(log effect) = 1/a + 1/b + 1/c + 1/d
         ci = exp(log effect -/+ z * sqrt(var)),  z = 1.96 for level 0.95
 
-    The interval is NaN when any sum is 0. ``oordeel`` is ``DROP`` when the interval lies
+    The interval is NaN when any sum is 0. A change smaller than ``min_change`` (10%) is
+    never labelled an effect. Otherwise ``oordeel`` is ``DROP`` when the interval lies
     entirely below 1, ``RISE`` when entirely above, ``UNCLEAR`` otherwise (also when NaN).
 
     Returns columns: the group columns (if any), ``n_interventions``, the four summed counts,
@@ -328,7 +336,14 @@ def pooled_effect(
     sums["effect"] = effect
     sums["ci_low"] = low
     sums["ci_high"] = high
-    sums["oordeel"] = np.where(high < 1, DROP, np.where(low > 1, RISE, UNCLEAR))
+    # A label needs a relevant change as well as a clear one: shared counts and spill-over
+    # around nearby interventions move even random places by a few per cent (see CAVEATS).
+    with np.errstate(divide="ignore", invalid="ignore"):
+        size = np.abs(np.log(sums["effect"].to_numpy(dtype=float)))
+    relevant = size >= np.log(1 / (1 - min_change))
+    sums["oordeel"] = np.where(
+        (high < 1) & relevant, DROP, np.where((low > 1) & relevant, RISE, UNCLEAR)
+    )
     return sums[[*keys, *POOLED_COLUMNS]]
 
 

@@ -40,6 +40,7 @@ PAGES: dict[str, PageInfo] = {
     "trends": PageInfo("pages/4_Trends.py", "Trends", ":material/show_chart:"),
     "vergelijken": PageInfo("pages/5_Vergelijken.py", "Vergelijken", ":material/compare_arrows:"),
     "doelen": PageInfo("pages/6_Doelen.py", "Doelen", ":material/target:"),
+    "interventies": PageInfo("pages/7_Interventies.py", "Interventies", ":material/task_alt:"),
     "data": PageInfo("pages/1_Gegevens.py", "Gegevens", ":material/upload_file:"),
     "audit": PageInfo("pages/2_Audit.py", "Audit en toegang", ":material/policy:"),
 }
