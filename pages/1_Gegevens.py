@@ -5,9 +5,9 @@ import streamlit as st
 
 from oovgeo import auth
 from oovgeo import operations as ops
-from oovgeo.exports import to_csv_bytes, to_xlsx_bytes
 from oovgeo.store.records import quarantine_frame
-from oovgeo.ui import frame
+from oovgeo.ui import frame, loaders
+from oovgeo.ui.widgets import table_downloads
 
 ctx = frame(page="data")
 st.title("Gegevens importeren")
@@ -39,6 +39,7 @@ if submitted:
                     origin="app",
                 )
             st.session_state["import_report"] = report
+            loaders.clear()  # maps and counts must show the new records now, not after the TTL
         except ops.USER_ERRORS as exc:
             st.session_state.pop("import_report", None)
             st.error(f"Niet geïmporteerd: {exc}")
@@ -71,22 +72,4 @@ else:
         f"{len(waiting)} afgewezen rijen. Download ze, verbeter ze en importeer ze opnieuw "
         "met hetzelfde profiel."
     )
-    c1, c2 = st.columns(2)
-    c1.download_button(
-        "Download CSV",
-        to_csv_bytes(waiting),
-        "quarantaine.csv",
-        "text/csv",
-        on_click=ctx.audit,
-        args=("export", "quarantaine.csv"),
-        kwargs={"rijen": len(waiting)},
-    )
-    c2.download_button(
-        "Download Excel",
-        to_xlsx_bytes(waiting),
-        "quarantaine.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        on_click=ctx.audit,
-        args=("export", "quarantaine.xlsx"),
-        kwargs={"rijen": len(waiting)},
-    )
+    table_downloads(ctx, waiting, "quarantaine", "quarantaine", label="Afgewezen rijen")

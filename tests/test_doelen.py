@@ -26,15 +26,19 @@ def home(tmp_path_factory):
     return home
 
 
+def open_page(file: str, name: str = "coord") -> AppTest:
+    """The page as a logged-in coordinator sees it (OOVGEO_HOME set by the caller)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.session_state[IDENTITY_KEY] = auth.Identity(name, "coordinator", "local", datetime.now(UTC))
+    at.run()
+    at.switch_page(str(ROOT / "pages" / file))
+    at.run()
+    return at
+
+
 def test_coordinator_ranks_places_and_adds_one_to_the_shortlist(home, monkeypatch):
     monkeypatch.setenv("OOVGEO_HOME", str(home))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-    at.session_state[IDENTITY_KEY] = auth.Identity(
-        "coord", "coordinator", "local", datetime.now(UTC)
-    )
-    at.run()
-    at.switch_page(str(ROOT / "pages" / "6_Doelen.py"))
-    at.run()
+    at = open_page("6_Doelen.py")
     assert not at.exception
     ranked = at.dataframe[0].value
     assert list(ranked["rang"][:3]) == [1, 2, 3]
@@ -77,13 +81,7 @@ def test_a_stale_edit_in_a_second_session_gets_the_conflict_message(home, monkey
     )
 
     def session(name):
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-        at.session_state[IDENTITY_KEY] = auth.Identity(
-            name, "coordinator", "local", datetime.now(UTC)
-        )
-        at.run()
-        at.switch_page(str(ROOT / "pages" / "6_Doelen.py"))
-        at.run()
+        at = open_page("6_Doelen.py", name)
         form_item = next(s for s in at.selectbox if s.label == "Item")
         form_item.set_value(item["id"]).run()
         return at
@@ -99,13 +97,7 @@ def test_a_stale_edit_in_a_second_session_gets_the_conflict_message(home, monkey
 
 def test_intervention_register_and_effect(home, monkeypatch):
     monkeypatch.setenv("OOVGEO_HOME", str(home))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-    at.session_state[IDENTITY_KEY] = auth.Identity(
-        "coord", "coordinator", "local", datetime.now(UTC)
-    )
-    at.run()
-    at.switch_page(str(ROOT / "pages" / "7_Interventies.py"))
-    at.run()
+    at = open_page("7_Interventies.py")
     assert not at.exception
     register = at.dataframe[0].value
     assert len(register) > 800  # about 400 a year in the demo

@@ -8,24 +8,28 @@ import streamlit as st
 from oovgeo.exports import to_csv_bytes, to_xlsx_bytes
 
 
-def table_downloads(ctx, table: pd.DataFrame, stem: str, sheet: str, columns=None) -> None:
-    """CSV and Excel download buttons for ``table`` (formula-safe, audited on click).
-
-    The files are made when a button is clicked (callables), not on every rerun.
+def table_downloads(
+    ctx, table: pd.DataFrame, stem: str, sheet: str, columns=None, label: str = "Tabel"
+) -> None:
+    """CSV and Excel download buttons for ``table`` (formula-safe, audited on click with the
+    row count). The files are made when a button is clicked (callables), not on every rerun.
     """
     e1, e2 = columns or st.columns(2)
+    rows = {"rijen": len(table)}
     e1.download_button(
-        "Tabel (CSV)",
+        f"{label} (CSV)",
         lambda: to_csv_bytes(table),
         f"{stem}.csv",
         "text/csv",
         on_click=ctx.audit,
         args=("export", f"{stem}.csv"),
+        kwargs=rows,
     )
     e2.download_button(
-        "Tabel (Excel)",
+        f"{label} (Excel)",
         lambda: to_xlsx_bytes(table, sheet=sheet),
         f"{stem}.xlsx",
         on_click=ctx.audit,
         args=("export", f"{stem}.xlsx"),
+        kwargs=rows,
     )
