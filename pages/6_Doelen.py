@@ -1,5 +1,6 @@
 """Doelen: candidate places for interventions, ranked with their reasons, and the shortlist."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import folium
@@ -25,13 +26,20 @@ st.caption(
     "uit de getoonde onderdelen en gewichten."
 )
 
+configured = Weights.from_settings(ctx.settings)
 with st.expander("Gewichten van de score"):
+    st.caption("Beginwaarden uit de instellingen (targets.*); een wijziging geldt alleen hier.")
     w1, w2, w3, w4 = st.columns(4)
-    weights = Weights(
-        source=w1.slider("Per bron", 0.0, 5.0, 2.0, 0.5),
-        theme=w2.slider("Per thema", 0.0, 5.0, 1.0, 0.5),
-        half_life_days=w3.slider("Halveringstijd (dagen)", 14, 365, 90, 7),
-        intervention_factor=w4.slider("Factor na recente interventie", 0.0, 1.0, 0.5, 0.1),
+    weights = replace(
+        configured,
+        source=w1.slider("Per bron", 0.0, 5.0, float(configured.source), 0.5),
+        theme=w2.slider("Per thema", 0.0, 5.0, float(configured.theme), 0.5),
+        half_life_days=w3.slider(
+            "Halveringstijd (dagen)", 7, 730, int(configured.half_life_days), 7
+        ),
+        intervention_factor=w4.slider(
+            "Factor na recente interventie", 0.0, 1.0, float(configured.intervention_factor), 0.1
+        ),
     )
 
 start = min(filters.start, date.today() - timedelta(days=182))  # at least six months

@@ -93,3 +93,26 @@ def test_every_page_is_documented_in_the_readme():
     registered = {info.path for info in PAGES.values()}
     for file in pages_dir.glob("*.py"):
         assert f"pages/{file.name}" in registered, f"{file.name} has no entry in ui.PAGES"
+
+
+def test_target_weights_come_from_configuration(tmp_path):
+    from oovgeo.analysis.targets import Weights
+
+    cfg = tmp_path / "oovgeo.toml"
+    cfg.write_text(
+        "[targets]\nweight_source = 3\nhalf_life_days = 30\n"
+        "[targets.theme_weights]\nondermijning = 1.5\n",
+        encoding="utf-8",
+    )
+    s = load_settings(env={"OOVGEO_TARGETS_INTERVENTION_FACTOR": "0,25"}, config_file=cfg)
+    weights = Weights.from_settings(s)
+    assert weights.source == 3
+    assert weights.half_life_days == 30
+    assert weights.theme_weight("ondermijning") == 1.5
+    assert weights.intervention_factor == 0.25
+    assert weights.signal == 1.0  # untouched default
+
+
+def test_impossible_target_weight_is_refused_in_dutch():
+    with pytest.raises(ConfigError, match="interventiefactor"):
+        load_settings(env={"OOVGEO_TARGETS_INTERVENTION_FACTOR": "2"}, config_file=None)

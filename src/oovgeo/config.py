@@ -134,6 +134,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("maps.basemap", "grijs", "Default basemap: grijs, standaard, luchtfoto, osm, geen."),
     Setting("maps.heat_bandwidth_m", 200.0, "Bandwidth (sigma) of the heat layer's kernel, m."),
     Setting("maps.heat_cell_m", 50.0, "Cell size of the heat layer's grid, m."),
+    Setting("targets.weight_signal", 1.0, "Score weight of each signal (decayed by recency)."),
+    Setting("targets.weight_source", 2.0, "Score weight of each distinct source of a place."),
+    Setting("targets.weight_theme", 1.0, "Score weight of each distinct theme of a place."),
+    Setting("targets.half_life_days", 90.0, "A signal weighs half after this many days."),
+    Setting("targets.theme_weights", {}, "Factor per theme code, e.g. {ondermijning = 1.5}."),
+    Setting("targets.intervention_months", 12, "An intervention this recent lowers the score."),
+    Setting("targets.intervention_factor", 0.5, "Score factor after a recent intervention."),
+    Setting("targets.distance_m", 50.0, "Signals without an address join a place this close."),
     Setting("demo.seed", 42, "Seed of the synthetic demo data set."),
     Setting("demo.auto", True, "Build the demo data set on first start with an empty store."),
     Setting("auth.mode", "local", "'local' accounts or 'oidc' (OpenID Connect via st.login)."),
@@ -146,7 +154,15 @@ SETTINGS: tuple[Setting, ...] = (
 
 _BY_KEY = {s.key: s for s in SETTINGS}
 # Set in the TOML file only (lists and tables do not fit an environment variable).
-TOML_ONLY = {"gemeenten", "themes", "sources", "partners", "outcomes", "auth.oidc_role_map"}
+TOML_ONLY = {
+    "gemeenten",
+    "themes",
+    "sources",
+    "partners",
+    "outcomes",
+    "auth.oidc_role_map",
+    "targets.theme_weights",
+}
 
 
 class ConfigError(ValueError):
@@ -207,6 +223,8 @@ def _coerce(key: str, value: Any) -> Any:
         except (TypeError, ValueError):
             raise ConfigError(f"instelling {key}: '{value}' is geen geheel getal") from None
     if isinstance(default, float):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")  # a Dutch decimal comma
         try:
             return float(value)
         except (TypeError, ValueError):
@@ -265,7 +283,13 @@ def _check(values: dict[str, Any]) -> None:
         raise ConfigError("instelling maps.assets moet 'local' of 'cdn' zijn")
     if values["auth.mode"] not in {"local", "oidc"}:
         raise ConfigError("instelling auth.mode moet 'local' of 'oidc' zijn")
+    from oovgeo.analysis.targets import Weights  # late: config must stay light
     from oovgeo.auth import ROLES  # late: auth imports the store, config must stay light
+
+    try:
+        Weights.from_settings(values)
+    except ValueError as exc:
+        raise ConfigError(f"instellingen targets.*: {exc}") from None
 
     bad = {g: r for g, r in values["auth.oidc_role_map"].items() if r not in ROLES}
     if bad:
