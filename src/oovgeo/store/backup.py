@@ -12,13 +12,15 @@ the old data, and readers never see a half-restored database.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
+import tempfile
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, delete, func, select, text
 
 from oovgeo.store import audit, schema
-from oovgeo.store.db import writing
+from oovgeo.store.db import make_engine, writing
 
 CHUNK = 10_000
 
@@ -96,6 +98,17 @@ def restore(engine: Engine, source: Path) -> dict[str, int]:
     if not source.exists():
         raise BackupError(f"back-up {source} bestaat niet")
     counts = _check(source)
+    with tempfile.TemporaryDirectory(prefix="oovgeo-restore-") as work:
+        # A backup made by an older version has the older schema: upgrade a copy (never the
+        # file itself) so every column the tables now have can be read from it.
+        copy = Path(work) / "backup.db"
+        shutil.copyfile(source, copy)
+        make_engine(f"sqlite:///{copy}").dispose()
+        _replace_all(engine, copy)
+    return counts
+
+
+def _replace_all(engine: Engine, source: Path) -> None:
     backup_engine = create_engine(f"sqlite:///{source}")
     with (
         backup_engine.connect() as src,
@@ -113,7 +126,6 @@ def restore(engine: Engine, source: Path) -> dict[str, int]:
         if engine.dialect.name == "postgresql":
             _reset_sequences(dst)
     backup_engine.dispose()
-    return counts
 
 
 def _reset_sequences(conn) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
 
-from oovgeo.store import audit, schema
+from oovgeo.store import audit, migrate, schema
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -49,8 +49,8 @@ def make_engine(url: str) -> Engine:
     """Create an engine for ``url`` and make sure the schema exists.
 
     >>> eng = make_engine("sqlite://")
-    >>> schema_version(eng)
-    1
+    >>> schema_version(eng) == schema.SCHEMA_VERSION
+    True
     """
     if url.startswith("sqlite"):
         path = url.split(":///", 1)[1] if ":///" in url else ""
@@ -63,15 +63,16 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
     else:
         engine = create_engine(url, pool_pre_ping=True)
-    schema.metadata.create_all(engine)
     with writing(engine) as conn:
-        if (
-            conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "schema")).first()
-            is None
-        ):
-            conn.execute(
-                schema.meta.insert().values(key="schema", value=str(schema.SCHEMA_VERSION))
-            )
+        # One transaction: a killed upgrade leaves the old schema and version (PostgreSQL
+        # and SQLite both roll back ALTER TABLE).
+        schema.metadata.create_all(conn)
+        stored = get_meta(conn, "schema")
+        if stored is None:  # a new database: create_all made the newest tables
+            set_meta(conn, "schema", str(schema.SCHEMA_VERSION))
+        elif int(stored) != schema.SCHEMA_VERSION:
+            migrate.upgrade(conn, int(stored))
+            set_meta(conn, "schema", str(schema.SCHEMA_VERSION))
         audit.install_append_only(conn)
     return engine
 

@@ -23,7 +23,9 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 1
+# Raise with every change to a table and add the step to store/migrate.py: create_all makes
+# missing tables but never changes an existing one.
+SCHEMA_VERSION = 2
 
 metadata = MetaData()
 
@@ -122,8 +124,12 @@ interventions = Table(
     Column("partners", String(300)),  # ';'-joined partner codes
     Column("uitkomst", String(40)),
     Column("maatregel", String(100)),
+    # The shortlist item this intervention came from (schema 2). No foreign key: SQLite can't
+    # add one to an existing table; the import checks that the item exists.
+    Column("shortlist_id", Integer),
     UniqueConstraint("source_system", "source_id", name="uq_interventions_source"),
     Index("ix_interventions_datum", "datum"),
+    Index("ix_interventions_shortlist", "shortlist_id"),
 )
 
 quarantine = Table(

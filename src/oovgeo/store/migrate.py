@@ -1,0 +1,68 @@
+"""Bring an existing database up to ``schema.SCHEMA_VERSION``, in one transaction.
+
+``metadata.create_all`` creates missing tables but never alters an existing one, so every
+schema change that touches an existing table needs a step here. A step is only ever added,
+never changed: a database records the version it reached in ``meta`` and runs the steps after
+it. Steps must be safe to run on a database where the change is already present (a fresh
+database gets the newest tables from ``create_all`` and then only records the version).
+
+Kept by hand rather than with Alembic: the changes so far are added nullable columns and
+indexes, which the SQL below does the same way on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Column, Index, inspect
+from sqlalchemy.engine import Connection
+
+from oovgeo.store import schema
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was written by a newer oovgeo than this one (message in Dutch)."""
+
+
+def add_column(conn: Connection, column: Column) -> None:
+    """``ALTER TABLE ... ADD COLUMN`` for a nullable column of ``schema``, if it is missing."""
+    table = column.table
+    present = {c["name"] for c in inspect(conn).get_columns(table.name)}
+    if column.name in present:
+        return
+    if not column.nullable:
+        raise ValueError(f"{table.name}.{column.name}: only nullable columns can be added")
+    kind = column.type.compile(dialect=conn.dialect)
+    conn.exec_driver_sql(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}')
+
+
+def add_index(conn: Connection, index: Index) -> None:
+    present = {i["name"] for i in inspect(conn).get_indexes(index.table.name)}
+    if index.name not in present:
+        index.create(conn)
+
+
+def _v2_intervention_shortlist_link(conn: Connection) -> None:
+    tbl = schema.interventions
+    add_column(conn, tbl.c.shortlist_id)
+    add_index(conn, next(i for i in tbl.indexes if i.name == "ix_interventions_shortlist"))
+
+
+# version reached -> the step that reaches it
+STEPS: dict[int, Callable[[Connection], None]] = {
+    2: _v2_intervention_shortlist_link,
+}
+
+
+def upgrade(conn: Connection, current: int) -> list[int]:
+    """Run the steps after ``current``; returns the versions applied. Caller commits."""
+    if current > schema.SCHEMA_VERSION:
+        raise SchemaTooNewError(
+            f"de database heeft schemaversie {current}, deze versie van oovgeo kent er "
+            f"{schema.SCHEMA_VERSION}: installeer de nieuwere oovgeo"
+        )
+    applied = []
+    for version in range(current + 1, schema.SCHEMA_VERSION + 1):
+        STEPS[version](conn)
+        applied.append(version)
+    return applied
