@@ -358,3 +358,51 @@ def test_sqlite_runs_in_wal_with_full_sync(sqlite_store):
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+def test_an_intervention_is_linked_to_the_shortlist_item_it_came_from(vlaardingen, buurten):
+    from oovgeo.store import shortlist
+
+    engine, settings = vlaardingen
+    ax, ay = inside(buurten, "BU06220101")
+    item = shortlist.add_item(
+        engine,
+        candidate_id="c1",
+        title="Bedrijfspand",
+        x=ax,
+        y=ay,
+        buurt_code="BU06220101",
+        wijk_code="WK062201",
+        themes=["ondermijning"],
+        reason="drie bronnen",
+        meeting="integraal",
+        partners=["politie"],
+        actor="anna",
+        origin="test",
+    )
+    head = "interventie_id;datum;thema;x;y;shortlist_id\n"
+    data = (
+        head + f"I1;01-04-2025;ondermijning;{ax};{ay};{item['id']}\n"
+        f"I2;02-04-2025;ondermijning;{ax};{ay};{item['id'] + 99}\n"
+        f"I3;03-04-2025;ondermijning;{ax};{ay};twee\n"
+        f"I4;04-04-2025;ondermijning;{ax};{ay};\n"
+    ).encode()
+    report = _import(engine, settings, data, kind="interventions")
+    assert (report.inserted, report.rejected) == (2, 2)
+    assert {(r.row, r.rule) for r in report.rejections} == {
+        (3, "onbekend_shortlist_item"),
+        (4, "geen_getal"),
+    }
+
+    def links():
+        t = schema.interventions
+        with engine.connect() as conn:
+            return dict(conn.execute(select(t.c.source_id, t.c.shortlist_id)).all())
+
+    assert links() == {"I1": item["id"], "I4": None}
+    # a later export without the column (another system) leaves the link alone
+    later = (
+        f"interventie_id;datum;thema;x;y;uitkomst\nI1;01-04-2025;ondermijning;{ax};{ay};sluiting\n"
+    )
+    assert _import(engine, settings, later.encode(), kind="interventions").updated == 1
+    assert links()["I1"] == item["id"]

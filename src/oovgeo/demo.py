@@ -100,7 +100,8 @@ OUTCOMES = (
 AREA_COLUMNS = list(areas_model.AREA_COLUMNS)
 # The demo writes exactly the "generiek" import profile's fields, in that order.
 SIGNAL_COLUMNS = list(FIELDS["signals"])
-INTERVENTION_COLUMNS = list(FIELDS["interventions"])
+# the demo has no shortlist, so no intervention is linked to an item
+INTERVENTION_COLUMNS = [f for f in FIELDS["interventions"] if f != "shortlist_id"]
 HOTSPOT_COLUMNS = ["kind", "name", "thema", "buurtcode", "geometry"]
 
 # --- the fictitious town ---------------------------------------------------------------------

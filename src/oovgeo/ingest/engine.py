@@ -60,6 +60,7 @@ RULE_TEXT = {
     "postcode_ongeldig": "geen geldige postcode (1234AB)",
     "aantal_kolommen": "aantal kolommen in deze rij klopt niet met de kop",
     "dubbel_in_bestand": "zelfde id komt eerder in dit bestand voor met andere gegevens",
+    "onbekend_shortlist_item": "dit nummer staat niet op de shortlist",
 }
 WARNING_TEXT = {
     "assen_verwisseld": "x en y (of lat en lon) verwisseld; gecorrigeerd",
@@ -265,8 +266,12 @@ def validate(
     today: date,
     geocoder: Geocoder | None = None,
     ragged: set[int] | frozenset = frozenset(),
+    shortlist_ids: set[int] | frozenset = frozenset(),
 ) -> _Valid:
-    """Check and convert every field of every row; place the rows. Pure except ``geocoder``."""
+    """Check and convert every field of every row; place the rows. Pure except ``geocoder``.
+
+    ``shortlist_ids`` are the shortlist items an intervention may be linked to.
+    """
     n = len(raw)
     out = pd.DataFrame(index=raw.index)
     col = _Collector(row_numbers)
@@ -324,6 +329,9 @@ def validate(
             required=False,
         )
 
+    if kind == "interventions" and "shortlist_id" in raw:
+        out["shortlist_id"] = _shortlist_link(raw, col, shortlist_ids)
+
     _locate(raw, out, settings, index, col, warnings, geocoder)
     return _Valid(
         frame=out,
@@ -332,6 +340,18 @@ def validate(
         # warnings are reported for rows that were not rejected
         warnings=Counter({k: int((m & ~col.bad).sum()) for k, m in warnings.items()}),
     )
+
+
+def _shortlist_link(raw: pd.DataFrame, col: _Collector, known: set[int] | frozenset) -> pd.Series:
+    """The shortlist item an intervention came from; only a column that is present is
+    written, so a file without it leaves existing links alone (an empty cell unlinks)."""
+    given = _text(raw, "shortlist_id")
+    number = pd.to_numeric(given.where(given != ""), errors="coerce")
+    not_whole = ((given != "") & (number.isna() | (number % 1 != 0))).to_numpy()
+    col.add(not_whole, "shortlist_id", "geen_getal", given)
+    unknown = (number.notna() & ~not_whole & ~number.isin(list(known))).to_numpy()
+    col.add(unknown, "shortlist_id", "onbekend_shortlist_item", given)
+    return number.where(~not_whole).astype("Int64")
 
 
 def _coded(raw, fname, kp, codes, unknown_rule, col, *, required=True) -> pd.Series:
@@ -528,7 +548,9 @@ _HASHED = {
 
 
 def _row_hashes(frame: pd.DataFrame, kind: str) -> pd.Series:
-    text = frame[_HASHED[kind]].astype(str)
+    # the shortlist link counts only where the file has it, so older hashes stay valid
+    columns = _HASHED[kind] + [c for c in ("shortlist_id",) if c in frame]
+    text = frame[columns].astype(str)
     return pd.util.hash_pandas_object(text, index=False).map(lambda h: f"{h:016x}")
 
 
@@ -606,6 +628,10 @@ def import_file(
     index = AreaIndex(load_areas(engine, edition))
 
     raw = _canonical_frame(table, found)
+    shortlist_ids: set[int] = set()
+    if "shortlist_id" in found:
+        with engine.connect() as conn:
+            shortlist_ids = set(conn.execute(select(schema.shortlist.c.id)).scalars())
     progress("controleren", 0, len(raw))
     valid = validate(
         raw,
@@ -617,6 +643,7 @@ def import_file(
         today=today,
         geocoder=geocoder,
         ragged=set(table.ragged_rows),
+        shortlist_ids=shortlist_ids,
     )
     progress("controleren", len(raw), len(raw))
     report.warnings = {k: v for k, v in valid.warnings.items() if v}

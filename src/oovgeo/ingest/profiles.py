@@ -47,6 +47,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "partners",
         "uitkomst",
         "maatregel",
+        "shortlist_id",
     ),
 }
 ID_FIELD = {"signals": "melding_id", "interventions": "interventie_id"}
