@@ -241,12 +241,17 @@ def legend_frame(classes: Classes, *, missing: bool | None = None) -> pd.DataFra
 
 def legend_html(classes: Classes, title: str, *, missing: bool | None = None) -> str:
     """A small self-contained legend block (fixed bottom right) with escaped title and labels."""
+    return items_legend_html(legend_items(classes, missing=missing), title)
+
+
+def items_legend_html(items: list[tuple[str, str]], title: str) -> str:
+    """The legend block for any list of ``(colour, label)``, e.g. categories."""
     rows = "".join(
         '<div style="margin:2px 0;white-space:nowrap;">'
         f'<span style="display:inline-block;width:14px;height:14px;margin-right:6px;'
         f'vertical-align:middle;border:1px solid #777;background:{_colour(colour)};"></span>'
         f"{escape(label)}</div>"
-        for colour, label in legend_items(classes, missing=missing)
+        for colour, label in items
     )
     return (
         '<div class="oovgeo-legend" style="position:fixed;bottom:24px;right:12px;z-index:1000;'
@@ -261,7 +266,12 @@ def add_legend(m: folium.Map, classes: Classes, title: str, *, missing: bool | N
 
     Plain HTML, no branca colormap: a colormap makes streamlit-folium fetch d3 from a CDN.
     """
-    block = HtmlBlock(legend_html(classes, title, missing=missing))
+    return add_html(m, legend_html(classes, title, missing=missing))
+
+
+def add_html(m: folium.Map, html: str) -> HtmlBlock:
+    """Put pre-built (already escaped) HTML into the map page, e.g. ``items_legend_html``."""
+    block = HtmlBlock(html)
     m.get_root().html.add_child(block)
     return block
 

@@ -198,7 +198,9 @@ def intervention_points(conn: Connection, identity: Identity, start, end) -> pd.
     require(identity, "view_points")
     tbl = schema.interventions
     columns = [
+        "source_system",
         "source_id",
+        "version",
         "datum",
         "thema",
         "x",
@@ -209,6 +211,7 @@ def intervention_points(conn: Connection, identity: Identity, start, end) -> pd.
         "maatregel",
         "buurt_code",
         "wijk_code",
+        "shortlist_id",
     ]
     query = select(*[tbl.c[c] for c in columns]).where(tbl.c.datum >= start, tbl.c.datum <= end)
     return pd.DataFrame(conn.execute(query).all(), columns=columns)

@@ -1,0 +1,175 @@
+"""The intervention register: add or change one intervention from the app.
+
+A form entry becomes a one-row file in the ``generiek`` profile and goes through the same
+import engine as every export (validation, placement, quarantine, batch, audit), so a record
+typed in the app obeys exactly the rules of an imported one and the batches still reconcile.
+Records that came from another system's export are changed in that system and imported
+again; the app would otherwise overwrite them silently at the next import.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Engine, func, select
+
+from oovgeo.config import Settings
+from oovgeo.ingest.engine import ImportError_, ImportReport
+from oovgeo.store import schema
+
+FORM_SYSTEM = "generiek"  # profile and source system of entries made in the app
+ID_PREFIX = "OOV"
+
+HEADER = [
+    "interventie_id",
+    "datum",
+    "thema",
+    "x",
+    "y",
+    "buurtcode",
+    "adres",
+    "partners",
+    "uitkomst",
+    "maatregel",
+    "shortlist_id",
+]
+
+
+class ChangedMeanwhile(ImportError_):
+    """Someone else saved the intervention after this user opened it (message in Dutch)."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One intervention as the form gives it; codes, not labels."""
+
+    interventie_id: str
+    datum: date
+    thema: str
+    partners: tuple[str, ...] = ()
+    uitkomst: str = ""
+    maatregel: str = ""
+    x: float | None = None
+    y: float | None = None
+    buurtcode: str = ""  # when there are no coordinates: placed at area level
+    adres: str = ""
+    shortlist_id: int | None = None
+
+
+def entry_csv(entry: Entry) -> bytes:
+    """The entry as a one-row ``;``-separated file with the generiek headers.
+
+    >>> entry_csv(Entry("OOV-1", date(2026, 3, 2), "ondermijning", ("politie",))).decode()
+    'interventie_id;datum;thema;x;y;buurtcode;adres;partners;uitkomst;maatregel;shortlist_id\\r\\nOOV-1;02-03-2026;ondermijning;;;;;politie;;;\\r\\n'
+    """
+    row = [
+        entry.interventie_id.strip(),
+        f"{entry.datum:%d-%m-%Y}",
+        entry.thema,
+        "" if entry.x is None else f"{entry.x:.1f}",
+        "" if entry.y is None else f"{entry.y:.1f}",
+        entry.buurtcode,
+        entry.adres.strip(),
+        ",".join(entry.partners),
+        entry.uitkomst,
+        entry.maatregel.strip(),
+        "" if entry.shortlist_id is None else str(int(entry.shortlist_id)),
+    ]
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(HEADER)
+    writer.writerow(row)
+    return out.getvalue().encode("utf-8")
+
+
+def next_id(engine: Engine, day: date) -> str:
+    """A free id for a new entry: ``OOV-2026-0007`` (the year's entries made in the app + 1)."""
+    tbl = schema.interventions
+    prefix = f"{ID_PREFIX}-{day:%Y}-"
+    with engine.connect() as conn:
+        taken = set(
+            conn.execute(
+                select(tbl.c.source_id).where(
+                    tbl.c.source_system == FORM_SYSTEM, tbl.c.source_id.like(prefix + "%")
+                )
+            ).scalars()
+        )
+    n = len(taken) + 1
+    while f"{prefix}{n:04d}" in taken:
+        n += 1
+    return f"{prefix}{n:04d}"
+
+
+def _current(engine: Engine, source_id: str):
+    tbl, batches = schema.interventions, schema.import_batches
+    query = (
+        select(tbl.c.version, batches.c.imported_by, batches.c.imported_at)
+        .join(batches, batches.c.id == tbl.c.batch_id)
+        .where(tbl.c.source_system == FORM_SYSTEM, tbl.c.source_id == source_id)
+    )
+    with engine.connect() as conn:
+        return conn.execute(query).first()
+
+
+def save(
+    engine: Engine,
+    settings: Settings,
+    entry: Entry,
+    *,
+    expected_version: int | None,
+    actor: str,
+    origin: str,
+    today: date | None = None,
+) -> ImportReport:
+    """Store ``entry``: new when ``expected_version`` is None, else a change of that version.
+
+    Refuses a new entry whose id exists and a change of a record someone saved since
+    (``ChangedMeanwhile``, naming who and when) instead of overwriting it. The check runs just
+    before the import's own transaction: two saves within the same instant can still both
+    pass it, which a human editor won't manage.
+    """
+    from oovgeo import operations as ops  # late: operations imports the whole store
+
+    if not entry.interventie_id.strip():
+        raise ImportError_("vul een interventienummer in")
+    current = _current(engine, entry.interventie_id.strip())
+    if expected_version is None and current is not None:
+        raise ImportError_(
+            f"interventie {entry.interventie_id} bestaat al; kies haar in de lijst om te wijzigen"
+        )
+    if expected_version is not None:
+        if current is None:
+            raise ImportError_(f"interventie {entry.interventie_id} bestaat niet (meer)")
+        if current.version != expected_version:
+            when = current.imported_at
+            raise ChangedMeanwhile(
+                f"interventie {entry.interventie_id} is intussen gewijzigd door "
+                f"{current.imported_by} ({when:%d-%m-%Y %H:%M}); uw wijziging is niet "
+                "opgeslagen. Open haar opnieuw en voer de wijziging nog eens in."
+            )
+    return ops.run_import(
+        engine,
+        settings,
+        kind="interventions",
+        data=entry_csv(entry),
+        filename=f"formulier {entry.interventie_id.strip()}.csv",
+        profile_name=FORM_SYSTEM,
+        actor=actor,
+        origin=origin,
+        today=today,
+    )
+
+
+def linked_counts(engine: Engine) -> dict[int, int]:
+    """Number of interventions per shortlist item."""
+    tbl = schema.interventions
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(tbl.c.shortlist_id, func.count())
+            .where(tbl.c.shortlist_id.is_not(None))
+            .group_by(tbl.c.shortlist_id)
+        ).all()
+    return {int(k): int(n) for k, n in rows}
