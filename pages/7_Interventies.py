@@ -142,9 +142,7 @@ with st.form(f"interventie_{choice}", clear_on_submit=False):
     with_partners = g1.multiselect(
         "Partners",
         list(partners),
-        default=[]
-        if record is None
-        else [p for p in _text(record["partners"]).split(";") if p],
+        default=[] if record is None else [p for p in _text(record["partners"]).split(";") if p],
         format_func=partners.get,
     )
     outcome_codes = ["", *outcomes]
@@ -271,17 +269,27 @@ summary = pd.concat(
     ],
     ignore_index=True,
 )
+DUTCH = {
+    "n_interventions": "aantal",
+    "n_before": "binnen straal ervoor",
+    "n_after": "binnen straal erna",
+    "wijk_before": "rest wijk ervoor",
+    "wijk_after": "rest wijk erna",
+    "ci_low": "95% van",
+    "ci_high": "95% tot",
+}
+
+
+def _shown(table: pd.DataFrame) -> pd.DataFrame:
+    return table.round({"effect": 2, "ci_low": 2, "ci_high": 2}).rename(columns=DUTCH)
+
+
 cols = ["groep", "n_interventions", "effect", "ci_low", "ci_high", "oordeel"]
-st.dataframe(
-    summary[cols].rename(
-        columns={"n_interventions": "aantal", "ci_low": "95% van", "ci_high": "95% tot"}
-    ),
-    hide_index=True,
-)
+st.dataframe(_shown(summary[cols]), hide_index=True)
 st.markdown("**Per thema**")
-st.dataframe(pooled_effect(effects, group="thema"), hide_index=True, width="stretch")
+st.dataframe(_shown(pooled_effect(effects, group="thema")), hide_index=True, width="stretch")
 st.markdown("**Per uitkomst**")
-st.dataframe(pooled_effect(effects, group="uitkomst"), hide_index=True, width="stretch")
+st.dataframe(_shown(pooled_effect(effects, group="uitkomst")), hide_index=True, width="stretch")
 st.caption(
     f"Signalen binnen {radius} m in de {months} maanden voor en na elke interventie, "
     "vergeleken met de rest van de wijk over dezelfde periodes (verhouding van "
