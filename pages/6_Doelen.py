@@ -7,12 +7,13 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from oovgeo.analysis.targets import Weights, candidate_ids, candidates
+from oovgeo.analysis.targets import Weights, candidate_ids
+from oovgeo.auth import require
 from oovgeo.maps import base_map, escape, to_web_points
 from oovgeo.report.matrix import export_matrix, import_matrix
 from oovgeo.store import shortlist
-from oovgeo.store.records import intervention_points, signal_points
-from oovgeo.ui import frame
+from oovgeo.store.records import signal_points
+from oovgeo.ui import frame, loaders
 from oovgeo.ui.filters import sidebar_filters
 
 SELECTED_KEY = "oovgeo_doelen_selected"
@@ -43,19 +44,22 @@ with st.expander("Gewichten van de score"):
     )
 
 start = min(filters.start, date.today() - timedelta(days=182))  # at least six months
-with ctx.engine.connect() as conn:
-    signals = signal_points(conn, ctx.identity, start, filters.end, filters.themes, filters.sources)
-    held = intervention_points(conn, ctx.identity, filters.end - timedelta(days=730), filters.end)
-ctx.audit("view_points", "doelenkaart", signalen=len(signals))
-ranked = candidates(
-    signals,
-    held,
-    today=filters.end,
-    weights=weights,
-    source_labels=ctx.settings.labels("sources"),
-    theme_labels=ctx.settings.labels("themes"),
+# Candidates hold addresses: check the right per user before the (role-blind) cache (S4).
+require(ctx.identity, "view_points")
+ranked, n_signals = loaders.target_candidates(
+    ctx.settings.database_url,
+    start,
+    filters.end,
+    tuple(filters.themes),
+    tuple(filters.sources),
+    loaders.weights_key(weights),
+    filters.end,
+    tuple(sorted(ctx.settings.labels("sources").items())),
+    tuple(sorted(ctx.settings.labels("themes").items())),
+    _identity=ctx.identity,
 )
-st.caption(f"{len(ranked)} kandidaat-locaties uit {len(signals)} signalen sinds {start:%d-%m-%Y}.")
+ctx.audit("view_points", "doelenkaart", signalen=n_signals)  # every view, cached or not
+st.caption(f"{len(ranked)} kandidaat-locaties uit {n_signals} signalen sinds {start:%d-%m-%Y}.")
 
 if ranked.empty:
     st.info("Geen signalen met een locatie in deze periode.")
@@ -65,8 +69,11 @@ top = ranked.head(500).reset_index(drop=True)
 top.insert(0, "rang", range(1, len(top) + 1))
 bounds = (top["x"].min(), top["y"].min(), top["x"].max(), top["y"].max())
 m = base_map(bounds)
+# drawn from the last rank to the first: a better-ranked marker lies on top of worse ones
+# that overlap it, so it is the one a click (or hover) reaches
+drawn = top.iloc[::-1]
 folium.GeoJson(
-    to_web_points(top, ["candidate_id", "rang"], top["score"]),
+    to_web_points(drawn, ["candidate_id", "rang"], drawn["score"]),
     name="kandidaten",
     marker=folium.CircleMarker(radius=6, weight=1, color="#7b3294", fill=True, fill_opacity=0.6),
     style_function=lambda f: {"radius": f["properties"]["straal"]},
@@ -101,9 +108,15 @@ selected = st.session_state.get(SELECTED_KEY)
 if selected in set(top["candidate_id"]):
     row = top.set_index("candidate_id").loc[selected]
     st.subheader(f"Locatie: {row['adres'] or selected}")
+    st.caption(f"Rang {row['rang']} · score {row['score']:.1f}")
     st.write(row["reasons"])
     with st.expander("Opbouw van de score"):
         st.json(row["score_parts"])
+    # the signals of this place: read (and grouped) again only when a place is selected
+    with ctx.engine.connect() as conn:
+        signals = signal_points(
+            conn, ctx.identity, start, filters.end, filters.themes, filters.sources
+        )
     members = signals[candidate_ids(signals, weights.distance_m, filters.end) == selected]
     st.dataframe(members[["datum", "bron", "thema", "dossiernummer", "adres"]], hide_index=True)
     with st.form("toevoegen"):

@@ -4,102 +4,21 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from browser_support import CHROMIUM, CHROMIUM_ARGS, login, running_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
 USERS = {"beheer": "beheerder", "manager": "manager"}
-PASSWORD = "Een lange zin, met 4 woorden"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
 def app_server(tmp_path, shared_data):
     """The app on demo data over the real Vlaardingen buurten, served on loopback."""
-    home = tmp_path / "home"
-    env = {**os.environ, "OOVGEO_HOME": str(home)}
-    env.pop("OOVGEO_DATABASE_URL", None)
-    cli = [sys.executable, "-m", "oovgeo.cli"]
-    demo = [*cli, "demo", "--boundaries", str(shared_data / "buurten_2025.geojson")]
-    subprocess.run(demo, env=env, check=True, capture_output=True, timeout=300)
-    for name, role in USERS.items():
-        add = [*cli, "users", "add", name, "--rol", role, "--wachtwoord-stdin"]
-        subprocess.run(
-            add,
-            input=PASSWORD + "\n",
-            text=True,
-            env=env,
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1)  # noqa: S310
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start: " + proc.stderr.read().decode()[-2000:])
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-
-
-def login(page, url: str, name: str) -> None:
-    page.goto(url, wait_until="domcontentloaded")
-    page.get_by_text("oovgeo · inloggen").wait_for(timeout=30_000)
-    page.get_by_label("Gebruikersnaam").fill(name)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.get_by_text("Uitloggen").wait_for(timeout=30_000)
+    with running_app(tmp_path, shared_data, USERS) as app:
+        yield app.url
 
 
 def test_start_page_draws_the_wijk_map(app_server, tmp_path):
@@ -168,7 +87,13 @@ def test_login_shows_only_the_roles_pages_and_logout_ends_it(app_server):
         sidebar = page.locator("[data-testid='stSidebar']")
         links = sidebar.locator("a").all_inner_texts()
         # icon name and label: no Gegevens and no Audit for a manager
-        assert [t.split()[-1] for t in links] == ["Start", "Kaart", "Trends", "Vergelijken"]
+        assert [t.split()[-1] for t in links] == [
+            "Start",
+            "Kaart",
+            "Trends",
+            "Vergelijken",
+            "Presentatie",
+        ]
         body = page.locator("body").inner_text()
         assert "In quarantaine" not in body and "Laatste import" not in body
         page.get_by_role("button", name="Uitloggen").click()

@@ -1,9 +1,12 @@
-"""Cached reads for the pages. Only aggregates are cached, keyed by plain values, never by
-role: disclosure rules are applied after the cache, per user (S4)."""
+"""Cached reads for the pages, keyed by plain values, never by role: disclosure rules and
+access checks are applied per user, outside the cache (S4). Aggregates, plus one exception:
+``target_candidates`` holds place data (addresses), so its callers check the ``view_points``
+right before calling it and audit every view."""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import asdict
+from datetime import date, timedelta
 
 import geopandas as gpd
 import pandas as pd
@@ -11,8 +14,11 @@ import streamlit as st
 
 from oovgeo import operations as ops
 from oovgeo.analysis.aggregate import Filters, counts_by_area, unplaced_count
+from oovgeo.analysis.targets import Weights, candidates
+from oovgeo.auth import Identity
 from oovgeo.maps import web_shapes
 from oovgeo.store.areas_repo import active_edition, load_areas
+from oovgeo.store.records import intervention_points, signal_points
 
 TTL = 300  # seconds; imports also clear these caches
 
@@ -52,3 +58,50 @@ def shapes(database_url: str, edition: int, level: str) -> dict[str, dict]:
     """Browser-ready geometry of one level (simplified, WGS84): computed once per edition."""
     all_areas = areas(database_url, edition)
     return web_shapes(all_areas[all_areas["level"] == level])
+
+
+def weights_key(weights: Weights) -> tuple:
+    """``Weights`` as a plain hashable value for :func:`target_candidates` (sorted items)."""
+    plain = asdict(weights)
+    plain["theme_weights"] = tuple(sorted(weights.theme_weights.items()))
+    return tuple(sorted(plain.items()))
+
+
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def target_candidates(
+    database_url: str,
+    start: date,
+    end: date,
+    themes: tuple[str, ...],
+    sources: tuple[str, ...],
+    weights: tuple,
+    today: date,
+    source_labels: tuple[tuple[str, str], ...] = (),
+    theme_labels: tuple[tuple[str, str], ...] = (),
+    *,
+    _identity: Identity,
+) -> tuple[pd.DataFrame, int]:
+    """Ranked candidate places (``targets.candidates``) of the signals from ``start`` to
+    ``end`` and the number of signals they come from. ``weights`` is :func:`weights_key`.
+
+    Returns PLACE DATA: addresses and coordinates of places, which only roles with the
+    ``view_points`` right may see. The cache key holds no role or user (``_identity`` is left
+    out of it), so a cached result is returned to whoever asks with the same values. Callers
+    must check ``auth.require(identity, "view_points")`` BEFORE calling this and write the
+    ``view_points`` audit entry on every view, cached or not. ``_identity`` is checked again
+    by the store reads on a cache miss.
+    """
+    plain = dict(weights)
+    plain["theme_weights"] = dict(plain["theme_weights"])
+    with ops.engine_for_url(database_url).connect() as conn:
+        signals = signal_points(conn, _identity, start, end, themes, sources)
+        held = intervention_points(conn, _identity, end - timedelta(days=730), end)
+    ranked = candidates(
+        signals,
+        held,
+        today=today,
+        weights=Weights(**plain),
+        source_labels=dict(source_labels),
+        theme_labels=dict(theme_labels),
+    )
+    return ranked, len(signals)
