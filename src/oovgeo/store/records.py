@@ -190,7 +190,7 @@ def signal_points(
         query = query.where(tbl.c.thema.in_(themes))
     if sources:
         query = query.where(tbl.c.bron.in_(sources))
-    return pd.DataFrame(conn.execute(query).all(), columns=POINT_COLUMNS)
+    return _frame(conn.execute(query).all(), POINT_COLUMNS)
 
 
 def intervention_points(conn: Connection, identity: Identity, start, end) -> pd.DataFrame:
@@ -214,4 +214,12 @@ def intervention_points(conn: Connection, identity: Identity, start, end) -> pd.
         "shortlist_id",
     ]
     query = select(*[tbl.c[c] for c in columns]).where(tbl.c.datum >= start, tbl.c.datum <= end)
-    return pd.DataFrame(conn.execute(query).all(), columns=columns)
+    return _frame(conn.execute(query).all(), columns)
+
+
+def _frame(rows: list, columns: list[str]) -> pd.DataFrame:
+    """Rows as a frame, built column by column: pandas inspects every Row object when given
+    the rows themselves, which took 60% of reading 200,000 signals."""
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    return pd.DataFrame(dict(zip(columns, map(list, zip(*rows, strict=True)), strict=True)))
