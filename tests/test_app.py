@@ -27,6 +27,7 @@ PAGE_FILES = {
     "interventies": str(ROOT / "pages" / "7_Interventies.py"),
     "data": str(ROOT / "pages" / "1_Gegevens.py"),
     "audit": str(ROOT / "pages" / "2_Audit.py"),
+    "presentatie": str(ROOT / "pages" / "8_Presentatie.py"),
 }
 # The specification, written out on purpose (not read from auth.PAGE_ROLES).
 EXPECTED_PAGES = {
@@ -38,6 +39,7 @@ EXPECTED_PAGES = {
     "interventies": {"beheerder", "coordinator"},
     "data": {"beheerder"},
     "audit": {"beheerder"},
+    "presentatie": {"beheerder", "coordinator", "analist", "manager", "presentatie"},
 }
 EXPECTED_ACTIONS = {
     "view_exact_figures": {"beheerder", "coordinator", "analist"},
@@ -148,6 +150,7 @@ def test_role_page_matrix(loaded, role, page):
             ("interventies", "Interventies"),
             ("data", "Gegevens"),
             ("audit", "Audit en toegang"),
+            ("presentatie", "Presentatie"),
         )
         if role in EXPECTED_PAGES[p]
     }

@@ -42,6 +42,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "interventies": frozenset({"beheerder", "coordinator"}),
     "data": frozenset({"beheerder"}),
     "audit": frozenset({"beheerder"}),
+    "presentatie": _ALL,
 }
 # Which role may do which action; an action missing here is allowed to nobody.
 ACTION_ROLES: dict[str, frozenset[str]] = {

@@ -7,7 +7,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from tqdm import tqdm
@@ -16,6 +16,7 @@ from oovgeo import auth
 from oovgeo import operations as ops
 from oovgeo.auth import AccountError, cli_identity
 from oovgeo.config import ConfigError, load_settings
+from oovgeo.meetings import MeetingError
 from oovgeo.store import records
 from oovgeo.store.backup import BackupError, backup, restore
 
@@ -24,6 +25,7 @@ USER_ERRORS = (
     AccountError,
     ConfigError,
     BackupError,
+    MeetingError,
     FileNotFoundError,
     IsADirectoryError,
 )
@@ -341,6 +343,77 @@ def cmd_restore(args, settings) -> int:
     return 0
 
 
+def _day(text: str, what: str) -> date:
+    """A date as typed on the command line: jjjj-mm-dd or dd-mm-jjjj."""
+    for pattern in ("%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    raise MeetingError(f"{what} '{text}' is geen datum (gebruik jjjj-mm-dd)")
+
+
+def cmd_pack(args, settings) -> int:
+    from oovgeo.meetings import meeting_type, pack_period
+
+    on = _day(args.datum, "--date") if args.datum else date.today()
+    start = _day(args.van, "--van") if args.van else None
+    pack_period(meeting_type(settings, args.meeting), on, start)  # checks before the heavy part
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise MeetingError(f"--out {out} is geen map")
+
+    from oovgeo.report.pack import PackError, build_pack, write_atomic
+    from oovgeo.report.pack_pdf import to_pdf
+    from oovgeo.report.pack_pptx import to_pptx
+
+    engine = ops.open_store(settings)
+    try:
+        pack = build_pack(engine, settings, args.meeting, on, start=start)
+    except PackError as exc:
+        raise MeetingError(str(exc)) from None
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {"pptx": out / f"{pack.stem}.pptx", "pdf": out / f"{pack.stem}.pdf"}
+    # each file appears whole or not at all: a killed run leaves no half-written pack
+    write_atomic(paths["pptx"], to_pptx(pack))
+    write_atomic(paths["pdf"], to_pdf(pack))
+    for path in paths.values():
+        auth.record_event(
+            engine,
+            cli_identity(),
+            "export",
+            path.name,
+            origin="cli",
+            detail={
+                "overleg": pack.meeting.code,
+                "publiek": pack.audience,
+                "van": pack.period[0].isoformat(),
+                "tot": pack.period[1].isoformat(),
+                "dia's": len(pack.slides),
+            },
+        )
+    result = {
+        "overleg": pack.meeting.code,
+        "datum": on.isoformat(),
+        "periode": [pack.period[0].isoformat(), pack.period[1].isoformat()],
+        "publiek": pack.audience,
+        "dia's": [s.title for s in pack.slides],
+        "pptx": str(paths["pptx"]),
+        "pdf": str(paths["pdf"]),
+    }
+    if args.json:
+        _print_json(result)
+        return 0
+    print(
+        f"Overlegpakket {pack.meeting.label} {on:%d-%m-%Y} "
+        f"(periode {pack.period[0]:%d-%m-%Y} t/m {pack.period[1]:%d-%m-%Y}, "
+        f"{len(pack.slides)} dia's, publiek {pack.audience}):"
+    )
+    print(paths["pptx"])
+    print(paths["pdf"])
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="oovgeo",
@@ -441,6 +514,18 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("purge", help="verwijder gegevens waarvan de bewaartermijn voorbij is")
     s.add_argument("--datum", help="peildatum jjjj-mm-dd (standaard vandaag)")
     s.set_defaults(func=cmd_purge)
+
+    s = sub.add_parser("pack", help="overlegpakket (PPTX en PDF) voor een partneroverleg")
+    s.add_argument("--meeting", required=True, help="code van het overleg, bv. integraal")
+    s.add_argument(
+        "--date", dest="datum", help="datum van het overleg (jjjj-mm-dd, standaard vandaag)"
+    )
+    s.add_argument(
+        "--van", help="eerste dag van de periode (standaard: het vorige overleg van dit type)"
+    )
+    s.add_argument("--out", default=".", help="map voor de bestanden (standaard: hier)")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_pack)
 
     s = sub.add_parser("backup", help="online back-up naar een SQLite-bestand")
     s.add_argument("file")

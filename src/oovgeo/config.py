@@ -21,6 +21,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,57 @@ DEFAULT_OUTCOMES = _codes(
     ("zorg_doorverwijzing", "Doorverwijzing naar zorg", "#1b9e77"),
 )
 
+# Slide kinds of a meeting pack, in their usual order (``oovgeo.report.pack`` builds each).
+SLIDE_KINDS = (
+    "titel",
+    "kaart_themas",
+    "veranderingen",
+    "trends",
+    "wijk_focus",
+    "interventies",
+    "afspraken",
+    "verantwoording",
+)
+# Who sees a pack: 'beschermd' (partners: aggregates only, the agreed actions counted per wijk
+# and status) or 'intern' (the OOV team: the agreed actions listed, without addresses).
+# Small counts are hidden for both: slides leave the building.
+AUDIENCES = ("beschermd", "intern")
+MAX_MEETING_THEMES = 4  # panels on the map of the main themes
+
+
+def _meeting(
+    code: str, label: str, interval_days: int, slides: tuple[str, ...]
+) -> dict[str, object]:
+    return {
+        "code": code,
+        "label": label,
+        "audience": "beschermd",
+        "interval_days": interval_days,
+        "slides": list(slides),
+        "dates": [],
+        "focus_wijk": "",
+        "themes": [],
+    }
+
+
+# The meeting cycle of the domain note: the integral meeting every 6 weeks, the two-weekly
+# follow-up, and the police meeting every 8 weeks.
+DEFAULT_MEETINGS = [
+    _meeting("integraal", "Integraal overleg", 42, SLIDE_KINDS),
+    _meeting(
+        "opvolging",
+        "Tweewekelijks opvolgoverleg",
+        14,
+        ("titel", "veranderingen", "interventies", "afspraken", "verantwoording"),
+    ),
+    _meeting(
+        "politie",
+        "Overleg met de politie",
+        56,
+        ("titel", "kaart_themas", "trends", "veranderingen", "wijk_focus", "verantwoording"),
+    ),
+]
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("home", "data", "Data folder (database, uploads, caches); env OOVGEO_HOME."),
     Setting(
@@ -142,6 +194,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("targets.intervention_months", 12, "An intervention this recent lowers the score."),
     Setting("targets.intervention_factor", 0.5, "Score factor after a recent intervention."),
     Setting("targets.distance_m", 50.0, "Signals without an address join a place this close."),
+    Setting(
+        "meetings",
+        DEFAULT_MEETINGS,
+        "Meeting types for packs: list of {code, label, audience, interval_days, slides, "
+        "dates, focus_wijk, themes}.",
+    ),
     Setting("demo.seed", 42, "Seed of the synthetic demo data set."),
     Setting("demo.auto", True, "Build the demo data set on first start with an empty store."),
     Setting("auth.mode", "local", "'local' accounts or 'oidc' (OpenID Connect via st.login)."),
@@ -162,6 +220,7 @@ TOML_ONLY = {
     "outcomes",
     "auth.oidc_role_map",
     "targets.theme_weights",
+    "meetings",
 }
 
 
@@ -265,6 +324,90 @@ def _check_codes(key: str, rows: list[Any]) -> None:
         seen.add(row["code"])
 
 
+_MEETING_KEYS = {
+    "code",
+    "label",
+    "audience",
+    "interval_days",
+    "slides",
+    "dates",
+    "focus_wijk",
+    "themes",
+}
+
+
+def _meeting_date(where: str, value: Any) -> date:
+    """A past meeting date: a TOML date, or text as jjjj-mm-dd or dd-mm-jjjj."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    for pattern in ("%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ConfigError(f"{where}: '{value}' is geen datum (gebruik jjjj-mm-dd)")
+
+
+def _text_list(where: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where} moet een lijst met teksten zijn")
+    return list(value)
+
+
+def _check_meeting(row: Mapping[str, Any], theme_codes: set[str]) -> dict[str, Any]:
+    """One meeting type, checked and completed with the defaults of an empty entry."""
+    where = f"instelling meetings, overleg '{row['code']}'"
+    unknown = sorted(set(row) - _MEETING_KEYS)
+    if unknown:
+        raise ConfigError(
+            f"{where}: onbekende sleutel(s) {', '.join(unknown)}; "
+            f"toegestaan: {', '.join(sorted(_MEETING_KEYS))}"
+        )
+    audience = str(row.get("audience", "beschermd"))
+    if audience not in AUDIENCES:
+        raise ConfigError(f"{where}: publiek '{audience}' bestaat niet; kies uit {AUDIENCES}")
+    interval = row.get("interval_days", 42)
+    if isinstance(interval, bool) or not isinstance(interval, int) or not 1 <= interval <= 366:
+        raise ConfigError(f"{where}: interval_days moet een geheel getal van 1 tot 366 zijn")
+    slides = _text_list(f"{where}: slides", row.get("slides", list(SLIDE_KINDS)))
+    if not slides:
+        raise ConfigError(f"{where}: de lijst slides is leeg")
+    bad = [s for s in slides if s not in SLIDE_KINDS]
+    if bad:
+        raise ConfigError(
+            f"{where}: onbekende dia('s) {', '.join(bad)}; kies uit: {', '.join(SLIDE_KINDS)}"
+        )
+    doubles = sorted({s for s in slides if slides.count(s) > 1})
+    if doubles:
+        raise ConfigError(f"{where}: dia('s) {', '.join(doubles)} staan er meer dan eens in")
+    raw_dates = row.get("dates", [])
+    if not isinstance(raw_dates, list):
+        raise ConfigError(f"{where}: dates moet een lijst met datums zijn")
+    dates = sorted({_meeting_date(f"{where}: dates", d) for d in raw_dates})
+    focus = str(row.get("focus_wijk", "") or "").strip()
+    if focus and not re.fullmatch(r"WK\d{4}[0-9A-Za-z]{2}", focus):
+        raise ConfigError(f"{where}: focus_wijk '{focus}' is geen CBS-wijkcode (WKnnnnnn)")
+    themes = _text_list(f"{where}: themes", row.get("themes", []))
+    unknown_themes = [t for t in themes if t not in theme_codes]
+    if unknown_themes:
+        raise ConfigError(f"{where}: onbekend(e) thema('s) {', '.join(unknown_themes)}")
+    if len(themes) > MAX_MEETING_THEMES:
+        raise ConfigError(f"{where}: hoogstens {MAX_MEETING_THEMES} hoofdthema's")
+    return {
+        "code": str(row["code"]),
+        "label": str(row["label"]),
+        "audience": audience,
+        "interval_days": interval,
+        "slides": slides,
+        "dates": dates,
+        "focus_wijk": focus,
+        "themes": list(dict.fromkeys(themes)),
+    }
+
+
 def _check(values: dict[str, Any]) -> None:
     for key in ("themes", "sources", "partners", "outcomes"):
         _check_codes(key, values[key])
@@ -272,6 +415,9 @@ def _check(values: dict[str, Any]) -> None:
             {"code": r["code"], "label": r["label"], "colour": r.get("colour", "#777777")}
             for r in values[key]
         ]
+    _check_codes("meetings", values["meetings"])
+    theme_codes = {r["code"] for r in values["themes"]}
+    values["meetings"] = [_check_meeting(r, theme_codes) for r in values["meetings"]]
     for code in values["gemeenten"]:
         if not re.fullmatch(r"GM\d{4}", str(code)):
             raise ConfigError(f"instelling gemeenten: '{code}' is geen CBS-gemeentecode (GMnnnn)")

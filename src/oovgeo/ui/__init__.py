@@ -25,6 +25,9 @@ ROOT = Path(__file__).resolve().parents[3]
 # Session keys: this module owns them.
 IDENTITY_KEY = "oovgeo_identity"
 EXPIRED_KEY = "oovgeo_session_expired"
+# Set while the session presents a meeting pack: every page leads back to the presentation,
+# and only a new login leaves it (the screen may be left unattended in a meeting room).
+PRESENTING_KEY = "oovgeo_presenting"
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ PAGES: dict[str, PageInfo] = {
     "interventies": PageInfo("pages/7_Interventies.py", "Interventies", ":material/task_alt:"),
     "data": PageInfo("pages/1_Gegevens.py", "Gegevens", ":material/upload_file:"),
     "audit": PageInfo("pages/2_Audit.py", "Audit en toegang", ":material/policy:"),
+    "presentatie": PageInfo("pages/8_Presentatie.py", "Presentatie", ":material/slideshow:"),
 }
 
 
@@ -145,6 +149,34 @@ def _logout(settings: Settings, identity: auth.Identity) -> None:
         st.logout()
 
 
+def start_presentation(meeting: str, on: str) -> None:
+    """Lock this session into presenting ``meeting`` of date ``on`` (ISO)."""
+    st.session_state[PRESENTING_KEY] = {"meeting": meeting, "date": on}
+
+
+def presenting() -> dict | None:
+    return st.session_state.get(PRESENTING_KEY)
+
+
+def end_presentation(settings: Settings, identity: auth.Identity) -> None:
+    """Leave the presentation by logging out: the normal view comes back after a login."""
+    st.session_state.pop(PRESENTING_KEY, None)
+    _logout(settings, identity)
+
+
+# No sidebar, no menu, large type: the screen shows the slide and nothing to click through.
+_PRESENTATION_CSS = """
+<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="collapsedControl"], header[data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stElementToolbar"] {display: none !important;}
+.block-container {padding-top: 1.5rem; max-width: 100% !important;}
+.block-container p, .block-container li {font-size: 1.5rem; line-height: 1.45;}
+.block-container td, .block-container th {font-size: 1.2rem;}
+</style>
+"""
+
+
 def _navigation(settings: Settings, identity: auth.Identity) -> None:
     st.sidebar.markdown("### oovgeo")
     for page, info in PAGES.items():
@@ -168,11 +200,16 @@ def frame(page: str) -> Context:
     if identity is None:
         _login(settings)
         st.stop()
-    if not auth.may_open(identity.role, page):
+    if presenting() is not None:
+        if page != "presentatie":
+            st.switch_page(PAGES["presentatie"].path)
+        st.html(_PRESENTATION_CSS)
+    elif not auth.may_open(identity.role, page):
         st.error("Deze pagina is niet beschikbaar voor uw rol.")
         _navigation(settings, identity)
         st.stop()
-    _navigation(settings, identity)
+    else:
+        _navigation(settings, identity)
     if settings.get("maps.assets") == "local":
         ensure_static(ROOT / "static")
         use_local_assets()
