@@ -294,7 +294,8 @@ st.caption(
     f"Signalen binnen {radius} m in de {months} maanden voor en na elke interventie, "
     "vergeleken met de rest van de wijk over dezelfde periodes (verhouding van "
     "verhoudingen); alleen interventies waarvan beide periodes volledig in de gegevens "
-    "vallen."
+    "vallen. Het 95%-interval komt uit een bootstrap over vakken van 1 bij 1 km per "
+    "halfjaar, omdat interventies dicht bij elkaar dezelfde signalen tellen."
 )
 
 st.markdown("**Kaart: effect per interventie**")

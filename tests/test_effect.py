@@ -6,6 +6,7 @@ import doctest
 import math
 import time
 from datetime import date
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -84,21 +85,36 @@ def test_hand_made_effect_is_ratio_of_ratios():
     assert (row.window_start, row.window_end) == (date(2023, 12, 15), date(2024, 12, 15))
 
 
-def test_hand_made_pooled_interval_is_the_delta_method():
+def test_hand_made_single_intervention_gets_no_interval():
     pooled = pooled_effect(_run(*_hand_made()))
     assert len(pooled) == 1
     row = pooled.iloc[0]
     assert row.n_interventions == 1
     assert row.effect == pytest.approx(0.2)
-    # var(log RR) = 1/10 + 1/2 + 1/50 + 1/50 = 0.64, se = 0.8
-    se = math.sqrt(1 / 10 + 1 / 2 + 1 / 50 + 1 / 50)
-    assert se == pytest.approx(0.8)
-    z = 1.959963984540054
-    assert row.ci_low == pytest.approx(0.2 * math.exp(-z * 0.8))
-    assert row.ci_high == pytest.approx(0.2 * math.exp(z * 0.8))
-    assert row.ci_low == pytest.approx(0.04170, abs=1e-4)
-    assert row.ci_high == pytest.approx(0.9593, abs=1e-3)
-    assert row.oordeel == DROP  # the whole interval lies below 1
+    # one cluster: the bootstrap cannot see any spread, so no interval and no label
+    assert np.isnan(row.ci_low) and np.isnan(row.ci_high)
+    assert row.oordeel == UNCLEAR
+
+
+def _delta(a: float, b: float, c: float, d: float, level: float = 0.95) -> tuple[float, float]:
+    """The old interval: the four sums as independent Poisson counts (delta method)."""
+    z = NormalDist().inv_cdf(0.5 + level / 2)
+    effect_ = (b / a) / (d / c)
+    se = math.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
+    return effect_ * math.exp(-z * se), effect_ * math.exp(z * se)
+
+
+def test_alike_clusters_fall_back_to_the_poisson_interval():
+    # five interventions like the hand-made one, each in its own 1 km square: every
+    # bootstrap draw gives 0.2, so the Poisson (delta method) interval is the floor
+    pooled = pooled_effect(_table([("a", 10, 2, 50, 50)] * 5)).iloc[0]
+    assert (pooled.n_before, pooled.n_after, pooled.wijk_before) == (50, 10, 250)
+    assert pooled.effect == pytest.approx(0.2)
+    # var(log RR) = 1/50 + 1/10 + 1/250 + 1/250 = 0.128
+    low, high = _delta(50, 10, 250, 250)
+    assert pooled.ci_low == pytest.approx(low) and pooled.ci_high == pytest.approx(high)
+    assert pooled.ci_low == pytest.approx(0.2 * math.exp(-1.959964 * math.sqrt(0.128)))
+    assert pooled.oordeel == DROP  # the whole interval lies below 1
 
 
 def test_windows_bounds_and_the_intervention_day():
@@ -235,6 +251,8 @@ def test_invalid_arguments():
         _run(signals, wijk, interventions, iwijk, months=0)
     with pytest.raises(ValueError):
         pooled_effect(_run(signals, wijk, interventions, iwijk), level=1.5)
+    with pytest.raises(ValueError):
+        pooled_effect(_run(signals, wijk, interventions, iwijk), n_boot=0)
 
 
 def test_effect_undefined_without_before_counts():
@@ -251,10 +269,15 @@ def test_effect_undefined_without_before_counts():
 # ============================================================================================
 
 
-def _table(rows: list[tuple[str, int, int, int, int]]) -> pd.DataFrame:
+def _table(rows: list[tuple[str, int, int, int, int]], cluster_of=None) -> pd.DataFrame:
+    """Per-intervention counts; each row in its own 1 km square unless ``cluster_of`` says."""
     frame = pd.DataFrame(rows, columns=["thema", *effect.COUNT_COLUMNS])
     for column in ("wijk_before", "wijk_after"):
         frame[column] = frame[column].astype("Int64")
+    square = np.arange(len(frame)) if cluster_of is None else np.asarray(cluster_of)
+    frame["datum"] = DAY
+    frame["x"] = 2000.0 * square + 10.0 * np.arange(len(frame)) % 500
+    frame["y"] = 0.0
     return frame
 
 
@@ -263,32 +286,113 @@ def test_pooled_sums_the_counts_per_group():
         [
             ("a", 10, 2, 50, 50),
             ("a", 30, 8, 150, 150),
+            ("a", 12, 3, 60, 60),
+            ("a", 8, 2, 40, 40),
+            ("a", 10, 1, 50, 50),
             ("b", 40, 90, 200, 200),
+            ("b", 30, 70, 150, 150),
+            ("b", 50, 105, 250, 250),
+            ("b", 20, 48, 100, 100),
+            ("b", 40, 85, 200, 200),
             ("c", 3, 0, 20, 20),
             ("c", 0, 4, 20, 20),
+            ("c", 1, 1, 20, 20),
+            ("c", 2, 1, 20, 20),
+            ("c", 1, 2, 20, 20),
         ]
     )
     pooled = pooled_effect(table, group="thema").set_index("thema")
-    assert pooled.loc["a", ["n_interventions", "n_before", "n_after"]].tolist() == [2, 40, 10]
-    assert pooled.loc["a", "effect"] == pytest.approx((10 / 40) / (200 / 200))
-    assert pooled.loc["a", "oordeel"] == DROP
-    assert pooled.loc["b", "effect"] == pytest.approx(90 / 40)
+    assert pooled.loc["a", ["n_interventions", "n_before", "n_after"]].tolist() == [5, 70, 16]
+    assert pooled.loc["a", "effect"] == pytest.approx((16 / 70) / (350 / 350))
+    assert pooled.loc["a", "ci_high"] < 1 and pooled.loc["a", "oordeel"] == DROP
+    assert pooled.loc["b", "effect"] == pytest.approx(398 / 180)
     assert pooled.loc["b", "ci_low"] > 1 and pooled.loc["b", "oordeel"] == RISE
-    # pooled: 3 before, 4 after, all sums positive, wide interval around 4/3
-    assert pooled.loc["c", "effect"] == pytest.approx(4 / 3)
+    # pooled: 7 before, 8 after, all sums positive, wide interval around 8/7
+    assert pooled.loc["c", "effect"] == pytest.approx(8 / 7)
     assert pooled.loc["c", "ci_low"] < 1 < pooled.loc["c", "ci_high"]
     assert pooled.loc["c", "oordeel"] == UNCLEAR
     overall = pooled_effect(table).iloc[0]
-    assert overall.n_interventions == 5
-    assert overall.n_before == 83 and overall.wijk_after == 440
+    assert overall.n_interventions == 15
+    assert overall.n_before == 257 and overall.wijk_after == 1350
     assert list(pooled_effect(table).columns) == effect.POOLED_COLUMNS
 
 
 def test_pooled_interval_is_nan_with_a_zero_count():
-    pooled = pooled_effect(_table([("a", 10, 0, 50, 50)])).iloc[0]
+    pooled = pooled_effect(_table([("a", 10, 0, 50, 50)] * 6)).iloc[0]
     assert pooled.effect == 0.0
     assert np.isnan(pooled.ci_low) and np.isnan(pooled.ci_high)
     assert pooled.oordeel == UNCLEAR
+
+
+def test_fewer_than_five_clusters_get_no_interval():
+    # a clear drop in every row, but four clusters are too few to see their spread
+    rows = [("a", 100, 20, 500, 500)] * 8
+    four = pooled_effect(_table(rows, cluster_of=[0, 0, 1, 1, 2, 2, 3, 3])).iloc[0]
+    assert four.effect == pytest.approx(0.2)
+    assert np.isnan(four.ci_low) and np.isnan(four.ci_high) and four.oordeel == UNCLEAR
+    five = pooled_effect(_table(rows, cluster_of=[0, 0, 1, 1, 2, 2, 3, 4])).iloc[0]
+    assert five.ci_high < 1 and five.oordeel == DROP
+    # each intervention alone: eight clusters
+    assert pooled_effect(_table(rows, cluster_of=[0] * 8), cluster=None).iloc[0].oordeel == DROP
+
+
+def test_a_shared_shock_widens_the_interval():
+    # Eight squares of five interventions. Within a square all five share the same shock
+    # (0.3 to 1.4 times as many signals after), as premises of one action day or one street
+    # would; no real effect beyond that. The old interval counted the 40 interventions as
+    # independent and called the 15% drop clear; the spread between squares says it is not.
+    shocks = [0.3, 1.4, 0.5, 1.2, 0.6, 1.3, 0.8, 0.7]
+    rows = [("a", 100, round(100 * f), 1000, 1000) for f in shocks for _ in range(5)]
+    squares = [k for k in range(len(shocks)) for _ in range(5)]
+    table = _table(rows, cluster_of=squares)
+    pooled = pooled_effect(table).iloc[0]
+    assert pooled.effect == pytest.approx(0.85)
+    old_low, old_high = _delta(4000, 3400, 40_000, 40_000)
+    assert old_high < 1  # the delta method: a "daling na interventies"
+    assert pooled.ci_low < old_low and pooled.ci_high > old_high
+    assert pooled.ci_low < 1 < pooled.ci_high
+    assert pooled.oordeel == UNCLEAR
+    # the clusters matter: resampling single interventions misses the shared shock
+    alone = pooled_effect(table, cluster=None).iloc[0]
+    assert alone.ci_high - alone.ci_low < pooled.ci_high - pooled.ci_low
+    # a column works as a cluster too: one cluster per square, the same interval here
+    by_column = pooled_effect(table.assign(vak=squares), cluster="vak").iloc[0]
+    assert (by_column.ci_low, by_column.ci_high) == (pooled.ci_low, pooled.ci_high)
+
+
+def test_grid_clusters_are_squares_of_1_km_and_half_years():
+    # 12 interventions; pairs share a 1 km square and a half-year, so 6 clusters
+    table = _table([("a", 10, 5, 100, 100)] * 12)
+    table["x"] = [100.0, 900.0, 1100.0, 1900.0, 2100.0, 2900.0] * 2
+    table["datum"] = [date(2024, 1, 5)] * 6 + [date(2024, 7, 5)] * 6
+    ids = effect._cluster_ids(table, "grid")
+    assert len(set(ids)) == 6
+    assert ids[0] == ids[1] != ids[2] == ids[3] and ids[0] != ids[6]
+    table.loc[0, "x"] = np.nan  # unknown place: a cluster of its own
+    assert len(set(effect._cluster_ids(table, "grid"))) == 7
+    with pytest.raises(ValueError, match="datum, x and y"):
+        pooled_effect(table.drop(columns="x"))
+    with pytest.raises(ValueError, match="column"):
+        pooled_effect(table, cluster="no_such_column")
+
+
+def test_pooled_is_deterministic_per_seed():
+    rng = np.random.default_rng(3)
+    squares = np.arange(40) // 3
+    shock = rng.uniform(0.5, 1.5, 14)[squares]  # spread between squares, beyond Poisson
+    after = rng.poisson(20 * shock)
+    rows = [
+        ("a", int(n), int(m), 400, 380) for n, m in zip(rng.poisson(30, 40), after, strict=True)
+    ]
+    table = _table(rows, cluster_of=squares)
+    first, again = pooled_effect(table), pooled_effect(table)
+    pd.testing.assert_frame_equal(first, again)
+    other = pooled_effect(table, seed=1).iloc[0]
+    assert other.effect == first.iloc[0].effect
+    assert (other.ci_low, other.ci_high) != (first.iloc[0].ci_low, first.iloc[0].ci_high)
+    assert other.ci_low == pytest.approx(first.iloc[0].ci_low, rel=0.05)
+    few = pooled_effect(table, n_boot=199).iloc[0]
+    assert few.ci_low == pytest.approx(first.iloc[0].ci_low, rel=0.1)
 
 
 def test_pooled_leaves_out_interventions_without_wijk_and_keeps_missing_groups():
@@ -300,7 +404,8 @@ def test_pooled_leaves_out_interventions_without_wijk_and_keeps_missing_groups()
 
 
 def test_level_widens_the_interval():
-    table = _table([("a", 100, 60, 500, 500)])
+    rows = [("a", 100 + 7 * k, 60 + 5 * (k % 3), 500, 500) for k in range(8)]
+    table = _table(rows)
     narrow = pooled_effect(table, level=0.8).iloc[0]
     wide = pooled_effect(table, level=0.99).iloc[0]
     assert wide.ci_low < narrow.ci_low < narrow.effect < narrow.ci_high < wide.ci_high
@@ -387,6 +492,11 @@ def test_demo_pooled_effect_is_a_drop(demo):
     assert pooled.ci_high < 1
     # 55% of the signals removed: about 0.45 of the wijk's trend remains
     assert 0.3 < pooled.effect < 0.7
+    # the premises of one action day move together: the interval is wider than the old
+    # delta-method one (0.504-0.531), yet far below 1
+    old_low, old_high = _delta(*pooled[effect.COUNT_COLUMNS].astype(float))
+    assert pooled.ci_low < old_low and pooled.ci_high > old_high
+    assert pooled.ci_high < 0.6
 
 
 def test_demo_drop_by_theme_and_outcome(demo):
@@ -399,20 +509,54 @@ def test_demo_drop_by_theme_and_outcome(demo):
     assert (by_outcome["oordeel"] == DROP).any()
 
 
-def test_demo_control_places_show_no_effect(demo, town):
+def _placebo(demo, town, seed: int, *, with_wijk: bool = True) -> pd.DataFrame:
     data, index, wijk_s, _ = demo
     dates = data.interventions["datum"]
-    places = control_places(town, len(data.interventions), 0, start=dates.min(), end=dates.max())
+    places = control_places(town, len(data.interventions), seed, start=dates.min(), end=dates.max())
+    if not with_wijk:  # as the Interventies page does: the rest is everything outside
+        return effect_per_intervention(data.signals, places)
     wijk_c = pd.Series(
         index.place(places["x"].to_numpy(), places["y"].to_numpy(), 200).wijk_code,
         index=places.index,
     )
-    table = effect_per_intervention(
+    return effect_per_intervention(
         data.signals, places, wijk_of_signal=wijk_s, wijk_of_intervention=wijk_c
     )
-    pooled = pooled_effect(table).iloc[0]
-    assert pooled.ci_low < 1 < pooled.ci_high
-    assert pooled.oordeel == UNCLEAR
+
+
+def test_demo_control_places_show_no_effect(demo, town):
+    for with_wijk in (True, False):
+        pooled = pooled_effect(_placebo(demo, town, 0, with_wijk=with_wijk)).iloc[0]
+        assert pooled.ci_low < 1 < pooled.ci_high
+        assert pooled.oordeel == UNCLEAR
+
+
+def test_demo_control_places_are_rarely_significant(demo, town):
+    # 20 sets of random places. An honest 95% interval excludes 1 for about one of them;
+    # the old delta-method interval did so for 4 of these 20 (and 28% of 100 seeds)
+    significant, old_significant = 0, 0
+    for seed in range(20):
+        pooled = pooled_effect(_placebo(demo, town, seed)).iloc[0]
+        significant += not pooled.ci_low < 1 < pooled.ci_high
+        old_low, old_high = _delta(*pooled[effect.COUNT_COLUMNS].astype(float))
+        old_significant += not old_low < 1 < old_high
+        assert pooled.oordeel == UNCLEAR
+    assert significant <= 2
+    assert old_significant >= 3  # the check above would have caught the old interval
+
+
+def test_demo_pooled_calls_of_the_page_are_fast(demo, town):
+    _, _, _, table = demo
+    placebo = _placebo(demo, town, 1, with_wijk=False)
+    assert len(table) > 600 and len(placebo) > 600
+    started = time.perf_counter()
+    pooled_effect(table)
+    pooled_effect(placebo)
+    by_theme = pooled_effect(table, group="thema")
+    pooled_effect(table, group="uitkomst")
+    assert time.perf_counter() - started < 1.0
+    # small themes still get an interval when they have enough clusters, and a drop
+    assert by_theme["ci_low"].notna().all() and (by_theme["oordeel"] == DROP).all()
 
 
 def test_demo_is_fast(demo):
@@ -432,12 +576,15 @@ def test_a_small_but_clear_change_is_not_called_an_effect():
     # the interval is narrow: clear, but too small to act on (shared counts, spill-over)
     table = pd.DataFrame(
         {
-            "n_before": [10_000],
-            "n_after": [9_600],
-            "wijk_before": [100_000],
-            "wijk_after": [100_000],
-            "wijk_code": ["WK1"],
-            "effect": [0.96],
+            "n_before": [1_000] * 10,
+            "n_after": [960] * 10,
+            "wijk_before": [10_000] * 10,
+            "wijk_after": [10_000] * 10,
+            "wijk_code": ["WK1"] * 10,
+            "effect": [0.96] * 10,
+            "datum": [DAY] * 10,
+            "x": 2000.0 * np.arange(10),
+            "y": 0.0,
         }
     )
     pooled = pooled_effect(table)
