@@ -17,14 +17,13 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import folium
 import numpy as np
 import pandas as pd
 
 from oovgeo import auth, demo
 from oovgeo import operations as ops
 from oovgeo.analysis.targets import Weights, candidates
-from oovgeo.maps import base_map, to_web_points
+from oovgeo.maps import add_ranked_places, base_map
 from oovgeo.store import schema
 from oovgeo.store.db import writing
 
@@ -161,10 +160,7 @@ def main() -> None:
     top = ranked.head(5000).reset_index(drop=True)
     top.insert(0, "rang", range(1, len(top) + 1))
     m = base_map((top["x"].min(), top["y"].min(), top["x"].max(), top["y"].max()))
-    folium.GeoJson(
-        to_web_points(top, ["candidate_id", "rang"], top["score"]),
-        marker=folium.CircleMarker(radius=6),
-    ).add_to(m)
+    add_ranked_places(m, top)  # as the Doelen page draws them: the best loose, the rest clustered
     html = m.get_root().render()
     print(f"target map with {len(top)} candidates: {len(html) / 1e6:5.2f} MB (target <= 1 MB)")
 

@@ -3,13 +3,12 @@
 from dataclasses import replace
 from datetime import date, timedelta
 
-import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
 from oovgeo.analysis.targets import Weights, candidate_ids
 from oovgeo.auth import require
-from oovgeo.maps import base_map, escape, to_web_points
+from oovgeo.maps import add_ranked_places, base_map
 from oovgeo.report.matrix import export_matrix, import_matrix
 from oovgeo.store import shortlist
 from oovgeo.store.records import signal_points
@@ -18,6 +17,8 @@ from oovgeo.ui.filters import sidebar_filters
 
 SELECTED_KEY = "oovgeo_doelen_selected"
 SEEN_KEY = "oovgeo_doelen_seen_versions"
+MAP_PLACES = 5_000  # on the map, clustered beyond the best few (see maps.add_ranked_places)
+TABLE_PLACES = 500  # in the ranked table
 
 ctx = frame(page="doelen")
 filters = sidebar_filters(ctx.settings)
@@ -65,20 +66,11 @@ if ranked.empty:
     st.info("Geen signalen met een locatie in deze periode.")
     st.stop()
 
-top = ranked.head(500).reset_index(drop=True)
-top.insert(0, "rang", range(1, len(top) + 1))
-bounds = (top["x"].min(), top["y"].min(), top["x"].max(), top["y"].max())
-m = base_map(bounds)
-# drawn from the last rank to the first: a better-ranked marker lies on top of worse ones
-# that overlap it, so it is the one a click (or hover) reaches
-drawn = top.iloc[::-1]
-folium.GeoJson(
-    to_web_points(drawn, ["candidate_id", "rang"], drawn["score"]),
-    name="kandidaten",
-    marker=folium.CircleMarker(radius=6, weight=1, color="#7b3294", fill=True, fill_opacity=0.6),
-    style_function=lambda f: {"radius": f["properties"]["straal"]},
-    tooltip=folium.GeoJsonTooltip(fields=["rang"], aliases=[escape("Rang")]),
-).add_to(m)
+on_map = ranked.head(MAP_PLACES).reset_index(drop=True)
+on_map.insert(0, "rang", range(1, len(on_map) + 1))
+top = on_map.head(TABLE_PLACES)
+m = base_map((on_map["x"].min(), on_map["y"].min(), on_map["x"].max(), on_map["y"].max()))
+add_ranked_places(m, on_map)
 returned = st_folium(
     m,
     key="doelenkaart",
@@ -105,8 +97,8 @@ if picked.selection.rows:
     st.session_state[SELECTED_KEY] = table.iloc[picked.selection.rows[0]]["candidate_id"]
 
 selected = st.session_state.get(SELECTED_KEY)
-if selected in set(top["candidate_id"]):
-    row = top.set_index("candidate_id").loc[selected]
+if selected in set(on_map["candidate_id"]):
+    row = on_map.set_index("candidate_id").loc[selected]
     st.subheader(f"Locatie: {row['adres'] or selected}")
     st.caption(f"Rang {row['rang']} · score {row['score']:.1f}")
     st.write(row["reasons"])

@@ -2,7 +2,8 @@
 
 A coordinator clicks the top candidate on the map, puts it on the shortlist, reloads the app
 and finds it there; a second coordinator's stale edit of the same item gets the conflict
-message and does not overwrite the first one's change.
+message and does not overwrite the first one's change; a place inside a marker cluster can be
+clicked too once zoomed in.
 """
 
 from __future__ import annotations
@@ -55,7 +56,9 @@ def test_map_click_to_shortlist_survives_reload_and_a_stale_edit_conflicts(app, 
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         anna = browser.new_context(viewport={"width": 1400, "height": 1100}).new_page()
         markers = open_doelen(anna, app.url, "anna")
-        assert markers.count() == 500  # the top 500 candidates, one circle each
+        # the best 25 always as circles, the others in clusters (with their count)
+        assert 25 <= markers.count() < 5_000
+        assert anna.frame_locator(MAP).locator(".marker-cluster").count() > 0
         assert "Locatie: " not in main_text(anna)  # nothing selected yet
 
         # The page draws the markers from the last rank to the first, so the last path is
@@ -121,4 +124,35 @@ def test_map_click_to_shortlist_survives_reload_and_a_stale_edit_conflicts(app, 
         stored = shortlist.get_item(engine, item_id)
         assert stored["owner"] == "Anna"  # bert's stale edit did not overwrite it
         assert stored["version"] == 2
+
+        # a place inside a cluster: zoomed in until it stands alone, a mouse click selects it
+        rank = click_a_clustered_place(bert)
+        assert rank > 25
+        bert.get_by_text(re.compile(rf"^Rang {rank} · score \d")).wait_for(timeout=WAIT)
         browser.close()
+
+
+def click_a_clustered_place(page) -> int:
+    """Zoom the map onto a place of the clustered layer, click it with the mouse; its rank."""
+    page.locator(MAP).scroll_into_view_if_needed()  # the form below may have been scrolled to
+    frame = next(
+        f
+        for f in page.frames
+        if f.evaluate("() => Object.keys(window).some(k => k.startsWith('map_'))")
+    )
+    spot = frame.evaluate(
+        """() => {
+            const map = window[Object.keys(window).find(k => k.startsWith('map_'))];
+            const clusters = [];
+            map.eachLayer(l => { if (l._featureGroup && l.getLayers) clusters.push(l); });
+            const places = clusters[0].getLayers();
+            const place = places[Math.floor(places.length / 2)];
+            map.setView(place.getLatLng(), 18, {animate: false});
+            const point = map.latLngToContainerPoint(place.getLatLng());
+            return {x: point.x, y: point.y, rank: place.feature.properties.rang};
+        }"""
+    )
+    page.wait_for_timeout(1_000)  # let the cluster layer draw the single places
+    box = page.locator(MAP).bounding_box()
+    page.mouse.click(box["x"] + spot["x"], box["y"] + spot["y"])
+    return int(spot["rank"])

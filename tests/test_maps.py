@@ -68,6 +68,20 @@ def test_local_assets_replace_cdns(tmp_path):
     assert "cdn.jsdelivr" not in html and "code.jquery" not in html
 
 
+def test_marker_clusters_load_from_this_server_too(tmp_path):
+    from folium.plugins import MarkerCluster
+
+    target = ensure_static(tmp_path / "static")
+    assert (target / "leaflet.markercluster.js").stat().st_size > 10_000
+    use_local_assets()
+    m = area_map(areas(["Centrum"]), basemap="geen")
+    MarkerCluster().add_to(m)
+    html = m.get_root().render()
+    assert "/app/static/vendor/leaflet.markercluster.js" in html
+    assert "/app/static/vendor/MarkerCluster.Default.css" in html
+    assert "cdnjs" not in html
+
+
 def test_no_tiles_without_basemap_and_pdok_grey_by_default():
     assert "achtergrondkaart" not in area_map(areas(["A"]), basemap="geen").get_root().render()
     assert "grijs" in area_map(areas(["A"])).get_root().render()

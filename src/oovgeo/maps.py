@@ -22,6 +22,8 @@ import folium
 import geopandas as gpd
 import pandas as pd
 import shapely
+from folium.plugins import MarkerCluster
+from folium.utilities import JsCode
 from jinja2 import Template
 
 from oovgeo.analysis.classify import MISSING_COLOUR, MISSING_LABEL, Classes, format_number
@@ -120,12 +122,22 @@ def base_map(bounds_rd: tuple[float, float, float, float], basemap: str = "grijs
     if basemap not in BASEMAPS:
         raise ValueError(f"unknown basemap {basemap!r}; choose from {sorted(BASEMAPS)}")
     tiles = BASEMAPS[basemap]
-    m = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_control=True)
+    # zoom in quarter steps: with whole steps a town fitted into a 480 px high map often
+    # lands a full level out and fills a third of it
+    m = folium.Map(
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=False,
+        zoom_control=True,
+        zoom_snap=0.25,
+        zoom_delta=0.5,
+    )
     if tiles is not None:
         url, attribution = tiles
         folium.TileLayer(url, attr=attribution, name=BASEMAP_LABELS[basemap], max_zoom=19).add_to(m)
     box = gpd.GeoSeries([shapely.box(*bounds_rd)], crs=RD).to_crs(WGS84).total_bounds
-    m.fit_bounds([[box[1], box[0]], [box[3], box[2]]])
+    corners = [[float(box[1]), float(box[0])], [float(box[3]), float(box[2])]]
+    m.fit_bounds(corners)
     return m
 
 
@@ -427,9 +439,15 @@ def image_overlay(
     return overlay
 
 
-def to_web_points(frame: pd.DataFrame, columns: list[str], size: pd.Series) -> dict:
+def to_web_points(
+    frame: pd.DataFrame,
+    columns: list[str],
+    size: pd.Series,
+    size_range: tuple[float, float] | None = None,
+) -> dict:
     """RD points (``x``, ``y``) as GeoJSON for the browser with only ``columns`` (escaped)
     and a marker radius ``straal`` (4-14 px) scaled from ``size``; nothing else travels.
+    ``size_range`` (smallest, largest) scales several layers alike; default: ``size``'s own.
     """
     lon, lat = (
         gpd.GeoSeries(gpd.points_from_xy(frame["x"], frame["y"]), crs=RD)
@@ -437,8 +455,10 @@ def to_web_points(frame: pd.DataFrame, columns: list[str], size: pd.Series) -> d
         .pipe(lambda s: (s.x.round(DECIMALS).to_numpy(), s.y.round(DECIMALS).to_numpy()))
     )
     values = size.astype(float).to_numpy()
-    span = (values.max() - values.min()) if len(values) else 0.0
-    radius = 4 + 10 * ((values - values.min()) / span if span > 0 else 0 * values)
+    if size_range is None:
+        size_range = (values.min(), values.max()) if len(values) else (0.0, 0.0)
+    low, span = size_range[0], size_range[1] - size_range[0]
+    radius = 4 + 10 * ((values - low) / span if span > 0 else 0 * values)
     features = []
     for i, (_, row) in enumerate(frame.iterrows()):
         props = {
@@ -458,3 +478,57 @@ def to_web_points(frame: pd.DataFrame, columns: list[str], size: pd.Series) -> d
 def _plain_value(value):
     """numpy scalars -> Python values for JSON."""
     return value.item() if hasattr(value, "item") else value
+
+
+LOOSE_PLACES = 25  # the best-ranked places are never hidden in a cluster
+BEST_PANE = "beste_plaatsen"
+_RADIUS_FROM_PROPERTIES = JsCode(
+    "function(feature, layer) { layer.setRadius(feature.properties.straal); }"
+)
+
+
+def add_ranked_places(
+    m: folium.Map,
+    places: pd.DataFrame,
+    *,
+    rank: str = "rang",
+    ident: str = "candidate_id",
+    size: str = "score",
+    colour: str = "#7b3294",
+    loose: int = LOOSE_PLACES,
+) -> None:
+    """Ranked places (RD ``x``, ``y``) as circles sized by ``size``, carrying only ``ident``
+    and ``rank``. The best ``loose`` places are always drawn, on top; the others are clustered
+    (Leaflet.markercluster, served locally) so thousands stay readable and the page small.
+
+    Within a layer the places are drawn from the worst rank to the best, so where circles
+    overlap the better one is on top and is the one a click reaches.
+    """
+    ordered = places.sort_values(rank)
+    size_range = (float(ordered[size].min()), float(ordered[size].max()))
+
+    def layer(frame: pd.DataFrame, name: str, pane: str | None = None) -> folium.GeoJson:
+        drawn = frame.iloc[::-1]
+        marker = folium.CircleMarker(radius=6, weight=1, color=colour, fill=True, fill_opacity=0.6)
+        if pane:
+            marker.options["pane"] = pane  # folium's path options drop an unknown 'pane'
+        return folium.GeoJson(
+            to_web_points(drawn, [ident, rank], drawn[size], size_range),
+            name=name,
+            marker=marker,
+            # the radius set in JavaScript: a style_function would list every id in the page
+            on_each_feature=_RADIUS_FROM_PROPERTIES,
+            tooltip=folium.GeoJsonTooltip(fields=[rank], aliases=[escape("Rang")]),
+        )
+
+    rest = ordered.iloc[loose:]
+    if not rest.empty:
+        cluster = MarkerCluster(
+            name="overige plaatsen",
+            options={"showCoverageOnHover": False, "disableClusteringAtZoom": 17},
+        )
+        layer(rest, "overige").add_to(cluster)
+        cluster.add_to(m)
+    # their own pane above the cluster icons (marker pane, z 600), so no icon covers them
+    folium.map.CustomPane(BEST_PANE, z_index=625).add_to(m)
+    layer(ordered.iloc[:loose], "beste plaatsen", pane=BEST_PANE).add_to(m)
