@@ -2,38 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from pathlib import Path
-
 import pytest
-from streamlit.testing.v1 import AppTest
+from apptest_support import build_demo_home, open_page
 
-from oovgeo import auth
 from oovgeo import operations as ops
 from oovgeo.config import load_settings
 from oovgeo.store import schema, shortlist
-from oovgeo.store.db import make_engine
-from oovgeo.ui import IDENTITY_KEY
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("home")
-    settings = load_settings(env={"OOVGEO_HOME": str(home)}, config_file=None)
-    ops.build_demo(make_engine(settings.database_url), settings)
-    return home
-
-
-def open_page(file: str, name: str = "coord") -> AppTest:
-    """The page as a logged-in coordinator sees it (OOVGEO_HOME set by the caller)."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-    at.session_state[IDENTITY_KEY] = auth.Identity(name, "coordinator", "local", datetime.now(UTC))
-    at.run()
-    at.switch_page(str(ROOT / "pages" / file))
-    at.run()
-    return at
+    return build_demo_home(tmp_path_factory)
 
 
 def test_coordinator_ranks_places_and_adds_one_to_the_shortlist(home, monkeypatch):

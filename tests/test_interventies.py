@@ -3,33 +3,26 @@ shortlist; the map colours interventions by effect."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from pathlib import Path
+from datetime import date
 
 import numpy as np
 import pandas as pd
 import pytest
+from apptest_support import build_demo_home
+from apptest_support import open_page as open_apptest
 from sqlalchemy import select
-from streamlit.testing.v1 import AppTest
 
-from oovgeo import auth, register
 from oovgeo import operations as ops
+from oovgeo import register
 from oovgeo.analysis import effect_classes
 from oovgeo.config import load_settings
 from oovgeo.store import schema, shortlist
 from oovgeo.store.areas_repo import active_edition, load_areas
-from oovgeo.store.db import make_engine
-from oovgeo.ui import IDENTITY_KEY
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("home")
-    settings = load_settings(env={"OOVGEO_HOME": str(home)}, config_file=None)
-    ops.build_demo(make_engine(settings.database_url), settings)
-    return home
+    return build_demo_home(tmp_path_factory)
 
 
 def _store(home):
@@ -37,12 +30,8 @@ def _store(home):
     return ops.open_store(settings), settings
 
 
-def open_page(name: str = "coord") -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-    at.session_state[IDENTITY_KEY] = auth.Identity(name, "coordinator", "local", datetime.now(UTC))
-    at.run()
-    at.switch_page(str(ROOT / "pages" / "7_Interventies.py"))
-    at.run()
+def open_page(name: str = "coord"):
+    at = open_apptest("7_Interventies.py", name)
     assert not at.exception, at.exception
     return at
 
@@ -194,3 +183,10 @@ def test_effect_class_boundaries():
         "te_weinig",
         "te_weinig",
     ]
+
+
+def test_doctests():
+    import doctest
+
+    assert doctest.testmod(register).failed == 0
+    assert doctest.testmod(effect_classes).failed == 0

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from apptest_support import build_demo_home
+from apptest_support import open_page as open_apptest
 from streamlit.testing.v1 import AppTest
 
-from oovgeo import auth
 from oovgeo import operations as ops
 from oovgeo.config import load_settings
 from oovgeo.meetings import meeting_type
 from oovgeo.store import schema
-from oovgeo.store.db import make_engine
 from oovgeo.ui import IDENTITY_KEY
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,18 +21,11 @@ PAGE = str(ROOT / "pages" / "8_Presentatie.py")
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("home")
-    settings = load_settings(env={"OOVGEO_HOME": str(home)}, config_file=None)
-    ops.build_demo(make_engine(settings.database_url), settings)
-    return home
+    return build_demo_home(tmp_path_factory)
 
 
 def open_page(role: str = "coordinator") -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=240)
-    at.session_state[IDENTITY_KEY] = auth.Identity("anna", role, "local", datetime.now(UTC))
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
+    at = open_apptest("8_Presentatie.py", "anna", role)
     assert not at.exception, at.exception
     return at
 

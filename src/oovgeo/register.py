@@ -18,24 +18,14 @@ from sqlalchemy import Engine, func, select
 
 from oovgeo.config import Settings
 from oovgeo.ingest.engine import ImportError_, ImportReport
+from oovgeo.ingest.profiles import FIELDS
 from oovgeo.store import schema
 
 FORM_SYSTEM = "generiek"  # profile and source system of entries made in the app
 ID_PREFIX = "OOV"
 
-HEADER = [
-    "interventie_id",
-    "datum",
-    "thema",
-    "x",
-    "y",
-    "buurtcode",
-    "adres",
-    "partners",
-    "uitkomst",
-    "maatregel",
-    "shortlist_id",
-]
+# the generiek interventions fields, without lat/lon: the form passes RD coordinates
+HEADER = [f for f in FIELDS["interventions"] if f not in ("lat", "lon")]
 
 
 class ChangedMeanwhile(ImportError_):
