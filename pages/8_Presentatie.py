@@ -18,6 +18,7 @@ from oovgeo.ui import end_presentation, frame, presenting, start_presentation
 
 PACK_KEY = "oovgeo_presentatie_pack"  # (meeting, date) -> Pack of this session
 SLIDE_KEY = "oovgeo_presentatie_slide"
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 AUDIENCE_TEXT = {
     "beschermd": "beschermd: alleen cijfers per wijk, aantallen onder de drempel als <k, "
     "geen adressen of punten",
@@ -130,17 +131,30 @@ with right:
     st.caption("PowerPoint en PDF met dezelfde dia's, voor het verslag of de mail vooraf.")
     if st.button("Pakket maken"):
         try:
-            pack = _pack(code, on)
+            _pack(code, on)
         except (MeetingError, PackError) as exc:
             st.error(str(exc))
-        else:
-            ctx.audit("pack_export", code, datum=on.isoformat(), publiek=pack.audience)
+    made = st.session_state.get(PACK_KEY)
+    if made is not None and made[0] == (code, on.isoformat(), ctx.identity.role):
+        pack = made[1]
+        # audited like the CLI's pack: one 'export' per file, when it is downloaded
+        detail = {
+            "overleg": code,
+            "publiek": pack.audience,
+            "van": pack.period[0].isoformat(),
+            "tot": pack.period[1].isoformat(),
+            "dia's": len(pack.slides),
+        }
+        for label, render, suffix, mime in (
+            ("PowerPoint (.pptx)", to_pptx, "pptx", PPTX_MIME),
+            ("PDF", to_pdf, "pdf", "application/pdf"),
+        ):
             st.download_button(
-                "PowerPoint (.pptx)",
-                to_pptx(pack),
-                file_name=f"{pack.stem}.pptx",
-                mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-            )
-            st.download_button(
-                "PDF", to_pdf(pack), file_name=f"{pack.stem}.pdf", mime="application/pdf"
+                label,
+                lambda render=render: render(pack),
+                file_name=f"{pack.stem}.{suffix}",
+                mime=mime,
+                on_click=ctx.audit,
+                args=("export", f"{pack.stem}.{suffix}"),
+                kwargs=detail,
             )

@@ -84,3 +84,5 @@ def test_a_manager_gets_the_protected_pack_whatever_the_meeting(home, monkeypatc
     assert not at.exception, at.exception
     labels = [d.label for d in at.get("download_button")]
     assert labels == ["PowerPoint (.pptx)", "PDF"]
+    at.run()  # still offered after a rerun (a download reruns the page)
+    assert [d.label for d in at.get("download_button")] == labels
