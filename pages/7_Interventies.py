@@ -11,9 +11,9 @@ from streamlit_folium import st_folium
 from oovgeo import register
 from oovgeo.analysis import effect_classes
 from oovgeo.analysis.effect import CAVEATS, control_places, effect_per_intervention, pooled_effect
-from oovgeo.ingest.engine import ImportError_
 from oovgeo.maps import add_html, base_map, escape, items_legend_html, to_web_points
 from oovgeo.operations import USER_ERRORS
+from oovgeo.register import stored_text
 from oovgeo.store import shortlist
 from oovgeo.store.records import intervention_points, signal_points
 from oovgeo.ui import frame, loaders, origin
@@ -61,13 +61,8 @@ if flash := st.session_state.pop(FLASH_KEY, None):
 st.subheader(f"Register ({len(held)} interventies)")
 
 
-def _text(value) -> str:
-    """A stored text for a form field: missing (None or NaN) is empty."""
-    return "" if value is None or pd.isna(value) else str(value)
-
-
 def _partner_labels(value) -> str:
-    return ", ".join(partners.get(p, p) for p in _text(value).split(";") if p)
+    return ", ".join(partners.get(p, p) for p in stored_text(value).split(";") if p)
 
 
 register_table = pd.DataFrame(
@@ -142,18 +137,22 @@ with st.form(f"interventie_{choice}", clear_on_submit=False):
     with_partners = g1.multiselect(
         "Partners",
         list(partners),
-        default=[] if record is None else [p for p in _text(record["partners"]).split(";") if p],
+        default=[]
+        if record is None
+        else [p for p in stored_text(record["partners"]).split(";") if p],
         format_func=partners.get,
     )
     outcome_codes = ["", *outcomes]
     outcome = g2.selectbox(
         "Uitkomst",
         outcome_codes,
-        index=0 if record is None else outcome_codes.index(_text(record["uitkomst"])),
+        index=0 if record is None else outcome_codes.index(stored_text(record["uitkomst"])),
         format_func=lambda u: outcomes.get(u, "nog onbekend"),
     )
     measure = st.text_input(
-        "Maatregel", "" if record is None else _text(record["maatregel"]), max_chars=100
+        "Maatregel",
+        "" if record is None else stored_text(record["maatregel"]),
+        max_chars=100,
     )
     h1, h2 = st.columns(2)
     linked = h1.selectbox(
@@ -176,32 +175,17 @@ with st.form(f"interventie_{choice}", clear_on_submit=False):
 
 if saved:
     item = items[items["id"] == linked].iloc[0] if linked is not None else None
-    location: dict = {}
-    if buurt is not None:
-        location = {"buurtcode": buurt}
-    elif record is not None and pd.notna(record["x"]):
-        location = {
-            "x": float(record["x"]),
-            "y": float(record["y"]),
-            "adres": _text(record["adres"]),
-        }
-    elif record is not None:
-        location = {"buurtcode": _text(record["buurt_code"]) or _text(record["wijk_code"])}
-    elif item is not None and pd.notna(item["x"]):
-        location = {"x": float(item["x"]), "y": float(item["y"]), "adres": _text(item["adres"])}
-    entry = register.Entry(
-        interventie_id=number,
-        datum=when,
-        thema=theme,
-        partners=tuple(with_partners),
-        uitkomst=outcome,
-        maatregel=measure,
-        shortlist_id=linked,
-        **location,
-    )
     try:
-        if not location:
-            raise ImportError_("kies een shortlist-item met een locatie of een buurt")
+        entry = register.Entry(
+            interventie_id=number,
+            datum=when,
+            thema=theme,
+            partners=tuple(with_partners),
+            uitkomst=outcome,
+            maatregel=measure,
+            shortlist_id=linked,
+            **register.location(buurt, record, item),
+        )
         report = register.save(
             ctx.engine,
             ctx.settings,

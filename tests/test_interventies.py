@@ -190,3 +190,17 @@ def test_doctests():
 
     assert doctest.testmod(register).failed == 0
     assert doctest.testmod(effect_classes).failed == 0
+
+
+def test_where_an_entry_lies():
+    item = {"x": 81000.0, "y": 436000.0, "adres": "Kade 1"}
+    placed = {"x": 82000.0, "y": 437000.0, "adres": None, "buurt_code": "BU06220101"}
+    area_only = {"x": np.nan, "y": np.nan, "adres": None, "buurt_code": "BU06220202"}
+    # a change keeps the record's own place, even when it is linked to an item elsewhere
+    assert register.location(None, placed, item) == {"x": 82000.0, "y": 437000.0, "adres": ""}
+    assert register.location(None, area_only, item) == {"buurtcode": "BU06220202"}
+    # a new entry takes its item's place; a chosen buurt always wins
+    assert register.location(None, None, item)["adres"] == "Kade 1"
+    assert register.location("BU06220303", placed, item) == {"buurtcode": "BU06220303"}
+    with pytest.raises(register.ImportError_, match="kies een shortlist-item"):
+        register.location(None, None, {"x": None, "y": None, "adres": "Kade 1"})

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Engine, func, select
+import pandas as pd
+from sqlalchemy import Engine, select
 
 from oovgeo.config import Settings
 from oovgeo.ingest.engine import ImportError_, ImportReport
@@ -47,6 +49,40 @@ class Entry:
     buurtcode: str = ""  # when there are no coordinates: placed at area level
     adres: str = ""
     shortlist_id: int | None = None
+
+
+def stored_text(value) -> str:
+    """A stored text: missing (None or NaN) is empty."""
+    return "" if value is None or pd.isna(value) else str(value)
+
+
+def location(buurt: str | None, record: Mapping | None = None, item: Mapping | None = None) -> dict:
+    """Where an entry lies, as ``Entry`` fields: a chosen buurt wins; a change keeps the
+    record's place; a new entry takes the place of the shortlist item it came from.
+
+    Raises ``ImportError_`` (Dutch) when none of them gives a place.
+
+    >>> location(None, item={"x": 81000.0, "y": 436000.0, "adres": "Kade 1"})
+    {'x': 81000.0, 'y': 436000.0, 'adres': 'Kade 1'}
+    >>> location("BU06220101", record={"x": 1.0, "y": 2.0, "adres": None})
+    {'buurtcode': 'BU06220101'}
+    """
+    if buurt:
+        return {"buurtcode": buurt}
+    for source in (record, item):
+        if source is None:
+            continue
+        if pd.notna(source.get("x")) and pd.notna(source.get("y")):
+            return {
+                "x": float(source["x"]),
+                "y": float(source["y"]),
+                "adres": stored_text(source.get("adres")),
+            }
+        if source is record:  # a record placed at area level stays there
+            code = stored_text(record.get("buurt_code")) or stored_text(record.get("wijk_code"))
+            if code:
+                return {"buurtcode": code}
+    raise ImportError_("kies een shortlist-item met een locatie of een buurt")
 
 
 def entry_csv(entry: Entry) -> bytes:
@@ -151,15 +187,3 @@ def save(
         origin=origin,
         today=today,
     )
-
-
-def linked_counts(engine: Engine) -> dict[int, int]:
-    """Number of interventions per shortlist item."""
-    tbl = schema.interventions
-    with engine.connect() as conn:
-        rows = conn.execute(
-            select(tbl.c.shortlist_id, func.count())
-            .where(tbl.c.shortlist_id.is_not(None))
-            .group_by(tbl.c.shortlist_id)
-        ).all()
-    return {int(k): int(n) for k, n in rows}
