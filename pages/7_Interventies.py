@@ -22,6 +22,7 @@ from oovgeo.ui.widgets import table_downloads
 NEW = "__nieuw__"
 SEEN_KEY = "oovgeo_interventies_seen_versions"  # source_id -> version the form was opened at
 FLASH_KEY = "oovgeo_interventies_flash"
+CONFLICT_KEY = "oovgeo_interventies_conflict"  # (source_id, message) of a refused change
 
 ctx = frame(page="interventies")
 st.title("Interventies")
@@ -107,14 +108,15 @@ if record is not None:
 buurten = loaders.areas(ctx.settings.database_url, edition)
 buurten = buurten[buurten["level"] == "buurt"].sort_values("code")
 buurt_names = dict(zip(buurten["code"], buurten["name"], strict=True))
-open_items = items[~items["status"].isin(["afgesloten", "afgewezen"])]
+open_items = items[~items["status"].isin(shortlist.FINAL_STATUSES)]
 linked_now = (
     int(record["shortlist_id"]) if record is not None and pd.notna(record["shortlist_id"]) else None
 )
 offered = set(open_items["id"].astype(int)) | ({linked_now} if linked_now else set())
 item_choices = [None, *sorted(offered)]
 
-with st.form(f"interventie_{choice}", clear_on_submit=False):
+# keyed by the version too: a form reopened at a newer version shows the stored values
+with st.form(f"interventie_{choice}_{seen.get(choice)}", clear_on_submit=False):
     f1, f2, f3 = st.columns(3)
     number = f1.text_input(
         "Interventienummer",
@@ -195,10 +197,7 @@ if saved:
             origin=origin(),
         )
     except register.ChangedMeanwhile as exc:
-        st.error(str(exc))
-        if st.button("Nieuwste versie openen"):
-            seen.pop(choice, None)
-            st.rerun()
+        st.session_state[CONFLICT_KEY] = (choice, str(exc))  # shown below until reopened
     except USER_ERRORS as exc:
         st.error(str(exc))
     else:
@@ -217,6 +216,14 @@ if saved:
             )
             st.session_state[FLASH_KEY] = f"Interventie {number} {done}."
             st.rerun()
+
+conflict = st.session_state.get(CONFLICT_KEY)
+if conflict is not None and conflict[0] == choice:
+    st.error(conflict[1])
+    if st.button("Nieuwste versie openen"):
+        seen.pop(choice, None)  # the form opens again at the stored version, with its values
+        st.session_state.pop(CONFLICT_KEY, None)
+        st.rerun()
 
 # --- effect --------------------------------------------------------------------------------
 st.subheader("Effect op signalen in de buurt")

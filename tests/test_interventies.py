@@ -143,6 +143,15 @@ def test_a_stale_change_gets_the_conflict_message(home, monkeypatch):
     assert any("intussen gewijzigd door anna" in e.value for e in bert.error)
     assert _stored(engine, number)["maatregel"] == "Gesprek met eigenaar"
 
+    # bert opens the newest version: anna's text is in the form, and his change now lands
+    widget(bert.button, "Nieuwste versie openen").click().run()
+    assert not bert.error
+    assert widget(bert.text_input, "Maatregel").value == "Gesprek met eigenaar"
+    widget(bert.text_input, "Maatregel").input("Gesprek met eigenaar; dwangsom")
+    widget(bert.button, "Opslaan").click().run()
+    assert [s.value for s in bert.success] == [f"Interventie {number} gewijzigd."]
+    assert _stored(engine, number)["maatregel"] == "Gesprek met eigenaar; dwangsom"
+
 
 def test_a_new_number_that_exists_is_refused(home):
     engine, settings = _store(home)
