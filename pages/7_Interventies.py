@@ -290,17 +290,10 @@ st.caption(
 )
 
 st.markdown("**Kaart: effect per interventie**")
-located = effects[effects["x"].notna() & effects["y"].notna()].copy()
+located = effect_classes.for_map(effects)
 if located.empty:
     st.info("Geen interventies met een locatie en volledige periodes.")
 else:
-    located["klasse"] = effect_classes.effect_class(located)
-    located["kleur"] = located["klasse"].map(effect_classes.COLOUR)
-    located["effect_tekst"] = located["klasse"].map(effect_classes.LABEL)
-    located["datum_tekst"] = pd.to_datetime(located["datum"]).dt.strftime("%d-%m-%Y")
-    # the weakest classes first, so strong drops and rises are drawn on top
-    order = {code: i for i, (code, _, _) in enumerate(reversed(effect_classes.CLASSES))}
-    located = located.sort_values("klasse", key=lambda s: s.map(order))
     m = base_map(
         (located["x"].min(), located["y"].min(), located["x"].max(), located["y"].max()),
         ctx.settings.get("maps.basemap"),

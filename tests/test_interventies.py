@@ -213,3 +213,20 @@ def test_where_an_entry_lies():
     assert register.location("BU06220303", placed, item) == {"buurtcode": "BU06220303"}
     with pytest.raises(register.ImportError_, match="kies een shortlist-item"):
         register.location(None, None, {"x": None, "y": None, "adres": "Kade 1"})
+
+
+def test_map_rows_are_located_labelled_and_clearest_on_top():
+    table = pd.DataFrame(
+        {
+            "datum": [date(2025, 3, 1)] * 4,
+            "x": [1.0, 2.0, np.nan, 4.0],
+            "y": [1.0, 2.0, 3.0, 4.0],
+            "n_before": [20, 20, 20, 2],
+            "effect": [0.3, 1.0, 0.3, 0.3],
+        }
+    )
+    rows = effect_classes.for_map(table)
+    assert rows["klasse"].tolist() == ["te_weinig", "gelijk", "sterke_daling"]
+    assert rows["datum_tekst"].tolist() == ["01-03-2025"] * 3
+    assert rows["kleur"].iloc[-1] == effect_classes.COLOUR["sterke_daling"]
+    assert rows["effect_tekst"].iloc[0].startswith("te weinig signalen")

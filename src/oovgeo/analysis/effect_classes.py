@@ -23,6 +23,8 @@ CLASSES: list[tuple[str, str, str]] = [
     ("te_weinig", f"te weinig signalen ervoor (< {MIN_BEFORE})", "#969696"),
 ]
 LABEL = {code: label for code, label, _ in CLASSES}
+# drawn first to last: where circles overlap, the clearest changes end up on top
+DRAW_ORDER = ("te_weinig", "gelijk", "daling", "stijging", "sterke_daling")
 COLOUR = {code: colour for code, _, colour in CLASSES}
 
 
@@ -47,3 +49,17 @@ def effect_class(table: pd.DataFrame, min_before: int = MIN_BEFORE) -> pd.Series
         default="stijging",
     )
     return pd.Series(codes, index=table.index, name="effectklasse")
+
+
+def for_map(table: pd.DataFrame) -> pd.DataFrame:
+    """The located rows of an ``effect_per_intervention`` table, ready for the map: class
+    code ``klasse``, its ``kleur`` and label ``effect_tekst``, ``datum_tekst`` (dd-mm-jjjj),
+    ordered from the least telling class to the strongest so those are drawn on top.
+    """
+    located = table[table["x"].notna() & table["y"].notna()].copy()
+    located["klasse"] = effect_class(located)
+    located["kleur"] = located["klasse"].map(COLOUR)
+    located["effect_tekst"] = located["klasse"].map(LABEL)
+    located["datum_tekst"] = pd.to_datetime(located["datum"]).dt.strftime("%d-%m-%Y")
+    order = {code: i for i, code in enumerate(DRAW_ORDER)}
+    return located.sort_values("klasse", key=lambda s: s.map(order), kind="stable")
