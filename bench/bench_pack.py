@@ -22,8 +22,8 @@ from oovgeo.analysis.mapdata import measure_view
 from oovgeo.config import load_settings
 from oovgeo.privacy import Disclosure
 from oovgeo.report.pack import build_pack
-from oovgeo.report.pack_pdf import to_pdf
-from oovgeo.report.pack_pptx import to_pptx
+from oovgeo.report.pack.pdf import to_pdf
+from oovgeo.report.pack.pptx import to_pptx
 from oovgeo.report.static_map import render_png
 from oovgeo.store.areas_repo import active_edition, load_areas
 from oovgeo.store.db import make_engine

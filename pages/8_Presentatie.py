@@ -12,8 +12,8 @@ import streamlit as st
 
 from oovgeo.meetings import MeetingError, default_period, dutch_period, meeting_types
 from oovgeo.report.pack import Pack, PackError, audience_for, build_pack
-from oovgeo.report.pack_pdf import to_pdf
-from oovgeo.report.pack_pptx import to_pptx
+from oovgeo.report.pack.pdf import to_pdf
+from oovgeo.report.pack.pptx import to_pptx
 from oovgeo.ui import end_presentation, frame, presenting, start_presentation
 
 PACK_KEY = "oovgeo_presentatie_pack"  # (meeting, date) -> Pack of this session

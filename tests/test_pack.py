@@ -40,8 +40,8 @@ from oovgeo.report.pack import (
     theme_view,
     wijk_theme_comparison,
 )
-from oovgeo.report.pack_pdf import to_pdf
-from oovgeo.report.pack_pptx import to_pptx
+from oovgeo.report.pack.pdf import to_pdf
+from oovgeo.report.pack.pptx import to_pptx
 from oovgeo.store.db import make_engine
 from oovgeo.store.shortlist import add_item, update_item
 

@@ -364,8 +364,8 @@ def cmd_pack(args, settings) -> int:
         raise MeetingError(f"--out {out} is geen map")
 
     from oovgeo.report.pack import PackError, build_pack, write_atomic
-    from oovgeo.report.pack_pdf import to_pdf
-    from oovgeo.report.pack_pptx import to_pptx
+    from oovgeo.report.pack.pdf import to_pdf
+    from oovgeo.report.pack.pptx import to_pptx
 
     engine = ops.open_store(settings)
     try:

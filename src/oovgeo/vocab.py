@@ -17,9 +17,10 @@ MIN_TESTED = 10  # fewer signals in both periods together: not tested (analysis.
 
 # The method of the period comparison, one sentence, shown under every comparison.
 METHOD_SENTENCE = (
-    "Exacte toets voor twee Poisson-aantallen (periodelengte als blootstelling), gecorrigeerd "
-    "voor meervoudig toetsen (Benjamini-Hochberg, 5%); minder dan 10 meldingen in beide periodes "
-    "samen: te weinig om iets te zeggen (niet getoetst)."
+    "Exacte toets voor twee Poisson-aantallen, gecorrigeerd voor meervoudig toetsen "
+    "(Benjamini-Hochberg) met een foutmarge van 5%; de lengte van de periodes telt als "
+    "blootstelling. Minder dan 10 meldingen in beide periodes samen: te weinig om iets te "
+    "zeggen (niet getoetst)."
 )
 METHOD_NOTE = f"Methode: {METHOD_SENTENCE[0].lower()}{METHOD_SENTENCE[1:]}"
 TEST_NOTE = "Oordelen: exacte toets, gecorrigeerd voor meervoudig toetsen (zie Verantwoording)."

@@ -17,19 +17,18 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from oovgeo.report.pack import (
+from oovgeo.report.pack.layout import (
     FOOTER_BOX,
     SLIDE_SIZE_IN,
     SUBTITLE_BOX,
     TITLE_BOX,
     Box,
-    Pack,
-    Slide,
     looks_like_count,
     slide_layout,
     slide_table_layout,
     text_size,
 )
+from oovgeo.report.pack.model import Pack, Slide
 
 TITLE_LAYOUT = 0  # "Title Slide" of python-pptx's default template
 CONTENT_LAYOUT = 5  # "Title Only"

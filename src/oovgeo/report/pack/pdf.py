@@ -19,19 +19,18 @@ from matplotlib.figure import Figure
 from matplotlib.image import imread
 from matplotlib.table import Table
 
-from oovgeo.report.pack import (
+from oovgeo.report.pack.layout import (
     FOOTER_BOX,
     SLIDE_SIZE_IN,
     SUBTITLE_BOX,
     TITLE_BOX,
     Box,
-    Pack,
-    Slide,
     looks_like_count,
     slide_layout,
     slide_table_layout,
     text_size,
 )
+from oovgeo.report.pack.model import Pack, Slide
 
 HEADER_FILL = "#e7e6e6"
 

@@ -1,0 +1,171 @@
+"""What a pack is made of, read once through the store repositories (aggregates only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine
+
+from oovgeo.analysis.aggregate import Filters, grouped_counts
+from oovgeo.analysis.trends import coverage_end, data_until
+from oovgeo.config import Settings
+from oovgeo.meetings import (
+    MeetingType,
+    pack_period,
+    period_grid,
+)
+from oovgeo.privacy import (
+    Disclosure,
+)
+from oovgeo.report.pack.model import (
+    PackError,
+    pack_disclosure,
+)
+from oovgeo.store.areas_repo import active_edition, load_areas
+from oovgeo.store.pack_repo import intervention_outcome_counts, signal_counts_per_day
+from oovgeo.store.shortlist import OPEN_STATUSES, list_items
+
+if TYPE_CHECKING:
+    pass
+
+
+# --- data ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class PackData:
+    """What the slides are made of, read once from the store (aggregates only)."""
+
+    settings: Settings
+    meeting: MeetingType
+    meeting_date: date
+    audience: str
+    disclosure: Disclosure
+    period: tuple[date, date]
+    grid: list[tuple[date, date]]
+    areas: gpd.GeoDataFrame
+    wijken: gpd.GeoDataFrame
+    edition: int
+    a_counts: pd.DataFrame  # wijk_code, thema, count: the pack's period
+    b_counts: pd.DataFrame  # the same for the previous period of the grid
+    grid_counts: pd.DataFrame  # periode (index into grid), thema, count (records with a wijk)
+    interventions: pd.DataFrame  # thema, uitkomst, count
+    items: pd.DataFrame  # shortlist items relevant to the period
+    until: dict[str, date]
+    until_interventions: dict[str, date]
+    made_on: date
+
+    @property
+    def previous(self) -> tuple[date, date]:
+        return self.grid[-2]
+
+    @property
+    def k(self) -> int:
+        return self.disclosure.threshold
+
+    @property
+    def theme_labels(self) -> dict[str, str]:
+        return self.settings.labels("themes")
+
+    @property
+    def wijk_names(self) -> dict[str, str]:
+        return dict(zip(self.wijken["code"], self.wijken["name"], strict=True))
+
+    @property
+    def gemeente(self) -> str:
+        names = self.areas.loc[self.areas["level"] == "gemeente", "name"]
+        return ", ".join(str(n) for n in names) or "onbekend"
+
+    @property
+    def data_as_of(self) -> date:
+        return coverage_end(self.until, self.made_on)
+
+
+def period_days(period: tuple[date, date]) -> int:
+    """Days in an inclusive period."""
+    return (period[1] - period[0]).days + 1
+
+
+def _grid_counts(conn, grid: list[tuple[date, date]]) -> pd.DataFrame:
+    """Signals per grid period and theme, only those placed in a wijk.
+
+    Only records with a wijk: then a theme's total of a period is exactly the sum of the
+    wijk cells of its map, which the map's complementary suppression already assumes known.
+    """
+    daily = signal_counts_per_day(conn, grid[0][0], grid[-1][1])
+    starts = np.array([np.datetime64(s) for s, _ in grid])
+    days = pd.to_datetime(daily["datum"]).to_numpy(dtype="datetime64[D]")
+    daily["periode"] = np.searchsorted(starts, days, side="right") - 1
+    counts = daily.groupby(["periode", "thema"], as_index=False)["count"].sum()
+    return counts.astype({"periode": "int64", "count": "int64"})
+
+
+def _relevant_items(engine: Engine, period: tuple[date, date]) -> pd.DataFrame:
+    """Open shortlist items and those closed or rejected since the period began."""
+    items = list_items(engine, include_closed=True)
+    if items.empty:
+        return items
+    changed = pd.to_datetime(items["updated_at"], utc=True).dt.date
+    keep = items["status"].isin(OPEN_STATUSES) | (changed >= period[0])
+    return items[keep].reset_index(drop=True)
+
+
+def load_data(
+    engine: Engine,
+    settings: Settings,
+    meeting: MeetingType,
+    meeting_date: date,
+    start: date | None,
+    audience: str,
+    made_on: date,
+) -> PackData:
+    """Read everything a pack needs in one go; no point rows.
+
+    Counts per wijk and theme, per period and theme, interventions per theme and outcome,
+    the shortlist and the data-as-of date.
+    """
+    period = pack_period(meeting, meeting_date, start)
+    grid = period_grid(meeting, period)
+    with engine.connect() as conn:
+        edition = active_edition(conn, settings.get("boundaries.edition"))
+        if edition is None:
+            raise PackError("er zijn nog geen gebiedsgrenzen geladen")
+        areas = load_areas(conn, edition)
+        keys = ["wijk_code", "thema"]
+        a_counts = grouped_counts(conn, Filters(*period), keys)
+        b_counts = grouped_counts(conn, Filters(*grid[-2]), keys)
+        counts = _grid_counts(conn, grid)
+        interventions = intervention_outcome_counts(conn, *period)
+        until = data_until(conn)
+        until_interventions = data_until(conn, "interventions")
+    wijken = areas[areas["level"] == "wijk"].reset_index(drop=True)
+    if wijken.empty:
+        raise PackError("de geladen gebiedsindeling heeft geen wijken")
+    return PackData(
+        settings=settings,
+        meeting=meeting,
+        meeting_date=meeting_date,
+        audience=audience,
+        disclosure=pack_disclosure(settings),
+        period=period,
+        grid=grid,
+        areas=areas,
+        wijken=wijken,
+        edition=edition,
+        a_counts=a_counts.astype({"count": "int64"}),
+        b_counts=b_counts.astype({"count": "int64"}),
+        grid_counts=counts,
+        interventions=interventions,
+        items=_relevant_items(engine, period),
+        until=until,
+        until_interventions=until_interventions,
+        made_on=made_on,
+    )
+
+
+# --- the protected tables the slides share --------------------------------------------------------
