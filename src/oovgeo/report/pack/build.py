@@ -33,7 +33,7 @@ def build_pack(
     identity: Identity | None = None,
     made_on: date | None = None,
 ) -> Pack:
-    """The pack for the meeting ``meeting`` (a code or a type) on ``meeting_date``.
+    """Build the pack for the meeting ``meeting`` (a code or a type) on ``meeting_date``.
 
     Parameters
     ----------

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def main_themes(data: PackData) -> list[str]:
-    """The meeting's main themes, else the (at most 4) most frequent themes of the period."""
+    """Return the meeting's main themes, else the (at most 4) most frequent themes of the period."""
     if data.meeting.themes:
         return list(data.meeting.themes)
     order = list(data.theme_labels)

@@ -62,27 +62,33 @@ class PackData:
 
     @property
     def previous(self) -> tuple[date, date]:
+        """The grid period before the pack's own."""
         return self.grid[-2]
 
     @property
     def k(self) -> int:
+        """The suppression threshold."""
         return self.disclosure.threshold
 
     @property
     def theme_labels(self) -> dict[str, str]:
+        """Theme codes to Dutch labels."""
         return self.settings.labels("themes")
 
     @property
     def wijk_names(self) -> dict[str, str]:
+        """Wijk codes to names."""
         return dict(zip(self.wijken["code"], self.wijken["name"], strict=True))
 
     @property
     def gemeente(self) -> str:
+        """The municipality name(s) of the loaded areas."""
         names = self.areas.loc[self.areas["level"] == "gemeente", "name"]
         return ", ".join(str(n) for n in names) or "onbekend"
 
     @property
     def data_as_of(self) -> date:
+        """The earliest end date of the sources (data as of)."""
         return coverage_end(self.until, self.made_on)
 
 

@@ -41,7 +41,7 @@ def png_size(png: bytes) -> tuple[int, int]:
 
 
 def fit(png: bytes, box: Box) -> Box:
-    """The largest box of the image's aspect inside ``box``, centred, at its top."""
+    """Return the largest box of the image's aspect inside ``box``, centred, at its top."""
     width, height = png_size(png)
     scale = min(box.width / width, box.height / height)
     w, h = width * scale, height * scale
@@ -68,10 +68,12 @@ class TableLayout:
 
     @property
     def row_heights(self) -> list[float]:
+        """Row heights in inches, header first."""
         return [n * self.size * 1.25 / 72 + 0.1 for n in self.lines]
 
     @property
     def height(self) -> float:
+        """The table height in inches."""
         return sum(self.row_heights)
 
 
@@ -80,8 +82,10 @@ def _wrap(text: str, chars: int) -> str:
 
 
 def table_layout(table: pd.DataFrame, width_in: float, size: float) -> TableLayout:
-    """Column widths by content (at least the longest word, more for longer texts) and the
-    texts wrapped to them."""
+    """Choose column widths by content and wrap the texts to them.
+
+    Each column gets at least its longest word, more for longer texts.
+    """
     texts = [[str(c), *(str(v) for v in table[c])] for c in table.columns]
     per_char = size * CHAR_EM / 72  # inches per character
 
@@ -113,7 +117,7 @@ def table_layout(table: pd.DataFrame, width_in: float, size: float) -> TableLayo
 
 
 def slide_table_layout(slide: Slide, box: Box) -> TableLayout:
-    """The table of ``slide`` in ``box``: smaller type when it would not fit its height."""
+    """Lay out the table of ``slide`` in ``box``: smaller type when it would not fit its height."""
     size = 13.0 if box.width > 8 else 11.5
     while True:
         laid = table_layout(slide.table, box.width, size)
@@ -167,7 +171,7 @@ def wrapped_lines(text: str, width_in: float, size_pt: float) -> int:
 
 
 def text_size(texts: Sequence[str], box: Box, largest: float = 16, smallest: float = 9) -> float:
-    """The largest font size (pt) at which ``texts`` (one paragraph each) fit in ``box``."""
+    """Return the largest font size (pt) at which ``texts`` (one paragraph each) fit in ``box``."""
     size = largest
     while size > smallest:
         lines = sum(wrapped_lines(t, box.width, size) for t in texts)

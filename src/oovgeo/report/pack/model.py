@@ -72,6 +72,7 @@ class Slide:
     note: str = ""
 
     def __post_init__(self) -> None:
+        """Check that the table holds display text only."""
         object.__setattr__(self, "bullets", tuple(str(b) for b in self.bullets))
         if self.table is not None:
             # fail closed: a number in a pack table would not have passed the privacy rules
@@ -96,6 +97,7 @@ class Pack:
 
     @property
     def title(self) -> str:
+        """The meeting label and its date."""
         return f"{self.meeting.label} {dutch.long_date(self.meeting_date)}"
 
     @property
@@ -105,6 +107,7 @@ class Pack:
 
     @property
     def footer(self) -> str:
+        """The footer line of every slide."""
         return f"{self.title} · gemeente {self.gemeente} · gemaakt met oovgeo"
 
 
@@ -112,7 +115,7 @@ class Pack:
 
 
 def audience_for(meeting: MeetingType, identity: Identity | None = None) -> str:
-    """The audience a pack is built for: the meeting's, but never more than the viewer may see.
+    """Return the audience a pack is built for: the meeting's, at most what the viewer may see.
 
     'intern' lists the shortlist's cases, so only roles that work with the shortlist (who may
     open the Doelen page: beheerder, coordinator) get it; every other role gets 'beschermd'.

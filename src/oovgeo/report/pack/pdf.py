@@ -138,7 +138,7 @@ def _page(pack: Pack, slide: Slide) -> Figure:
 
 
 def to_pdf(pack: Pack) -> bytes:
-    """The pack as PDF: one page per slide, in order, with the slide titles as headings."""
+    """Render the pack as PDF: one page per slide, in order, with the slide titles as headings."""
     buffer = io.BytesIO()
     metadata = {
         "Title": pack.title,

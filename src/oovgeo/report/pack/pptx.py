@@ -152,7 +152,7 @@ def _footer(page, pack: Pack, slide: Slide) -> None:
 
 
 def to_pptx(pack: Pack) -> bytes:
-    """The pack as a 16:9 PPTX: one slide per ``pack.slides``, in order."""
+    """Render the pack as a 16:9 PPTX: one slide per ``pack.slides``, in order."""
     prs = Presentation()
     prs.slide_width = Emu(round(SLIDE_SIZE_IN[0] * 914400))
     prs.slide_height = Emu(round(SLIDE_SIZE_IN[1] * 914400))

@@ -80,6 +80,7 @@ def _text_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def slide_title(data: PackData) -> Slide:
+    """Build the title slide."""
     bullets = [
         f"Periode: {dutch_period(data.period)} (sinds het vorige overleg).",
         f"Stand van de gegevens: {dutch.long_date(data.data_as_of)}.",
@@ -100,6 +101,7 @@ def slide_title(data: PackData) -> Slide:
 
 
 def slide_theme_map(data: PackData, themes: Sequence[str]) -> Slide:
+    """Build the map of the main themes per wijk."""
     labels = ", ".join(data.theme_labels.get(t, t) for t in themes)
     chosen = (
         "ingesteld voor dit overleg"
@@ -126,6 +128,7 @@ SIGNIFICANT_COLUMNS = {
 
 
 def slide_changes(data: PackData, verdicts: pd.DataFrame, shown: pd.DataFrame) -> Slide:
+    """Build the slide of significant changes per wijk."""
     names, labels = data.wijk_names, data.theme_labels
     bullets = []
     if shown.empty:
@@ -170,6 +173,7 @@ def slide_changes(data: PackData, verdicts: pd.DataFrame, shown: pd.DataFrame) -
 
 
 def slide_trends(data: PackData, themes: Sequence[str]) -> Slide:
+    """Build the trend chart and table per theme."""
     table = trend_table(data)
     last, before = len(data.grid) - 1, len(data.grid) - 2
     a = table[table["periode"] == last].set_index("thema")["count"]
@@ -203,6 +207,7 @@ def slide_trends(data: PackData, themes: Sequence[str]) -> Slide:
 
 
 def slide_focus(data: PackData, verdicts: pd.DataFrame, shown: pd.DataFrame) -> Slide:
+    """Build the slide of the wijk in focus."""
     code, reason = focus_wijk(data, verdicts)
     name = data.wijk_names.get(code, code)
     verdict = verdicts.set_index("wijk_code")["oordeel"].get(code, TOO_FEW)
@@ -250,8 +255,10 @@ def count_texts(counts: pd.Series, disclosure: Disclosure) -> list[str]:
 
 
 def slide_interventions(data: PackData) -> Slide:
-    """Interventions of the period per outcome (chart) and per theme (table): two margins
-    of the same total, each protected against it; their cross table is never shown."""
+    """Build the interventions of the period per outcome (chart) and per theme (table).
+
+    Two margins of the same total, each protected against it; their cross table is never shown.
+    """
     frame = data.interventions
     subtitle = f"Gehouden van {dutch_period(data.period)}"
     if frame.empty:
@@ -308,7 +315,7 @@ def _safest_total(columns: Sequence[pd.Series], disclosure: Disclosure) -> str:
 
 
 def _without_address(title: Any, address: Any) -> str:
-    """The item's title with its own address taken out (titles are typed by hand)."""
+    """Return the item's title with its own address taken out (titles are typed by hand)."""
     text = "" if title is None else str(title)
     if isinstance(address, str) and address.strip():
         text = re.sub(re.escape(address.strip()), "[adres]", text, flags=re.IGNORECASE)
@@ -316,6 +323,7 @@ def _without_address(title: Any, address: Any) -> str:
 
 
 def slide_agreements(data: PackData) -> Slide:
+    """Build the slide of agreed actions and their status."""
     items = data.items
     subtitle = f"Open afspraken en afspraken afgerond sinds {data.period[0]:%d-%m-%Y}"
     if items.empty:
@@ -384,6 +392,7 @@ def slide_agreements(data: PackData) -> Slide:
 
 
 def slide_accountability(data: PackData) -> Slide:
+    """Build the accountability slide (sources, method, disclosure)."""
     source_labels = data.settings.labels("sources")
     sources = [
         f"{source_labels.get(s, s)} t/m {d:%d-%m-%Y}" for s, d in sorted(data.until.items()) if d
