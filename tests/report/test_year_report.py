@@ -33,7 +33,6 @@ from oovgeo.report.year_report import (
     RISE,
     TOO_FEW,
     YearReport,
-    _plain,
     build_year_report,
     dutch_date,
     pdf_page_count,
@@ -41,6 +40,7 @@ from oovgeo.report.year_report import (
     to_pdf,
     to_xlsx,
 )
+from oovgeo.report.year_report.pdf import _plain
 
 FORMULA = '=HYPERLINK("x")'
 DOLLAR_THEME = "Kosten $x$"
@@ -525,6 +525,7 @@ def test_pdf_paginates_long_tables():
     assert pdf_page_objects(to_pdf(report, made_on=MADE_ON)) == expected
 
 
+@pytest.mark.slow
 def test_pdf_uses_no_pyplot():
     """Built from Figure objects only: making a PDF never imports pyplot's global state."""
     here = str(Path(__file__).parent)
@@ -546,6 +547,7 @@ def test_pdf_text_with_pypdf_when_available(protected_pdf):
     assert "<5" in text and "Kosten $x$" in text
 
 
+@pytest.mark.slow
 def test_pdf_pages_render_with_pdftoppm_when_available(tmp_path, protected_pdf):
     if shutil.which("pdftoppm") is None:
         pytest.skip("pdftoppm (poppler-utils) not installed")
