@@ -88,7 +88,8 @@ DEFAULT_OUTCOMES = _codes(
     ("zorg_doorverwijzing", "Doorverwijzing naar zorg", "#1b9e77"),
 )
 
-# Slide kinds of a meeting pack, in their usual order (``oovgeo.report.pack`` builds each).
+# Slide kinds of a meeting pack, in their usual order: the one list of codes; the registry
+# ``oovgeo.report.pack.slides.REGISTRY`` has one builder per code and checks this at import.
 SLIDE_KINDS = (
     "titel",
     "kaart_themas",

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from oovgeo import dutch
 from oovgeo.config import Settings
 
 # The trend slide shows about a year of periods before the pack's own period.
@@ -107,8 +108,8 @@ def pack_period(meeting: MeetingType, on: date, start: date | None = None) -> tu
         return default_period(meeting, on)
     if start >= on:
         raise MeetingError(
-            f"de periode moet voor de vergaderdatum beginnen ({start:%d-%m-%Y} ligt niet voor "
-            f"{on:%d-%m-%Y})"
+            f"de periode moet voor de vergaderdatum beginnen ({dutch.day(start)} ligt niet voor "
+            f"{dutch.day(on)})"
         )
     return start, on - timedelta(days=1)
 
@@ -142,4 +143,4 @@ def period_grid(meeting: MeetingType, period: tuple[date, date]) -> list[tuple[d
 
 def dutch_period(period: tuple[date, date]) -> str:
     """``'13-10-2026 t/m 23-11-2026'``."""
-    return f"{period[0]:%d-%m-%Y} t/m {period[1]:%d-%m-%Y}"
+    return dutch.period(*period)

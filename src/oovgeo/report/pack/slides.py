@@ -193,7 +193,7 @@ def slide_trends(data: PackData, themes: Sequence[str]) -> Slide:
     ]
     bullets.append(
         f"Per periode tussen de overleggen, {len(data.grid)} periodes vanaf "
-        f"{data.grid[0][0]:%d-%m-%Y}; een onderbroken lijn is een aantal dat te klein is om te "
+        f"{dutch.day(data.grid[0][0])}; een onderbroken lijn is een aantal dat te klein is om te "
         "tonen."
     )
     return Slide(
@@ -325,7 +325,7 @@ def _without_address(title: Any, address: Any) -> str:
 def slide_agreements(data: PackData) -> Slide:
     """Build the slide of agreed actions and their status."""
     items = data.items
-    subtitle = f"Open afspraken en afspraken afgerond sinds {data.period[0]:%d-%m-%Y}"
+    subtitle = f"Open afspraken en afspraken afgerond sinds {dutch.day(data.period[0])}"
     if items.empty:
         return Slide(
             kind="afspraken",
@@ -351,7 +351,7 @@ def slide_agreements(data: PackData) -> Slide:
                 "Afgesproken actie": ordered["action"].fillna("").astype(str).tolist(),
                 "Eigenaar": ordered["owner"].fillna("").astype(str).tolist(),
                 "Deadline": [
-                    "" if pd.isna(d) else f"{pd.Timestamp(d):%d-%m-%Y}" for d in ordered["deadline"]
+                    "" if pd.isna(d) else dutch.day(pd.Timestamp(d)) for d in ordered["deadline"]
                 ],
                 "Status": ordered["status"].astype(str).tolist(),
             }
