@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-
 from oovgeo.config import Settings
 from oovgeo.meetings import (
     MeetingType,
@@ -20,6 +18,8 @@ from oovgeo.report.pack.model import (
 from oovgeo.report.pack.slides import REGISTRY, SlideContext
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine  # type only: the store opens connections
+
     from oovgeo.auth import Identity
 
 

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine
 
 from oovgeo.analysis.aggregate import Filters, grouped_counts
 from oovgeo.analysis.trends import coverage_end, data_until
@@ -31,7 +30,7 @@ from oovgeo.store.pack_repo import intervention_outcome_counts, signal_counts_pe
 from oovgeo.store.shortlist import OPEN_STATUSES, list_items
 
 if TYPE_CHECKING:
-    pass
+    from sqlalchemy import Engine  # type only: the store opens connections
 
 
 # --- data ----------------------------------------------------------------------------------------
