@@ -15,8 +15,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from oovgeo import areas as area_io
-from oovgeo import pdok
-from oovgeo.areas import BoundaryError
+from oovgeo.areas import BoundaryError, pdok
 from oovgeo.config import Settings
 from oovgeo.ingest.engine import Geocoder, ImportError_, ImportReport, Progress, import_file
 from oovgeo.ingest.placement import AreaIndex

@@ -17,7 +17,9 @@ from functools import partial
 
 import geopandas as gpd
 
-from oovgeo.areas import BoundaryError, normalise, parse_gemeente_code, validate
+from oovgeo.areas.cbs import normalise
+from oovgeo.areas.model import BoundaryError, parse_gemeente_code
+from oovgeo.areas.validation import validate
 from oovgeo.crs import WGS84
 
 Opener = Callable[[str], bytes]

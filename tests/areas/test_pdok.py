@@ -9,11 +9,10 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from oovgeo import pdok
-from oovgeo.areas import AREA_COLUMNS, BoundaryError
+from oovgeo.areas import AREA_COLUMNS, BoundaryError, pdok
 from oovgeo.crs import RD
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "areas"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "areas"
 BASE = "https://api.pdok.nl/cbs/wijken-en-buurten-2025/ogc/v1/collections"
 FIRST_PAGE = "?gemeentecode=GM0622&f=json&limit=1000"
 PAGES = {

@@ -1,0 +1,183 @@
+"""Inhabitants per area and year from a small CSV, and putting them on an area model."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from oovgeo.areas.columns import canonical
+from oovgeo.areas.model import CODE_PATTERNS, SECRET_CODE_MAX, BoundaryError, level_of
+
+_POPULATION_CODE = ("code", "gebiedscode", "statcode", "wijkenenbuurten")
+_POPULATION_YEAR = ("year", "jaar")
+_POPULATION_INHABITANTS = ("inhabitants", "inwoners", "aantalinwoners", "aantinw")
+
+
+def read_population(path: str | Path) -> pd.DataFrame:
+    """Read inhabitants per area and year from a CSV with columns code, year, inhabitants.
+
+    Dutch headers work too (``gebiedscode``/``statcode``, ``jaar``,
+    ``inwoners``/``aantal_inwoners``); the delimiter may be ``;`` or ``,``; the encoding
+    UTF-8 (with or without BOM) or cp1252. ``-99997`` (and other CBS secrecy codes), an
+    empty cell and ``.`` mean unknown and become <NA>. Every other problem is an error: a
+    population file is small and must be exact.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``code`` (str), ``year`` (int64), ``inhabitants`` (Int64).
+
+    Raises
+    ------
+    BoundaryError
+        Listing the row numbers (1 = header) of bad rows.
+
+    Examples
+    --------
+    >>> population = read_population("inwoners.csv")  # doctest: +SKIP
+    >>> population.iloc[0].tolist()  # doctest: +SKIP
+    ['BU06220101', 2025, 1235]
+    """
+    path = Path(path)
+    text = _decode(path)
+    lines = text.splitlines()
+    header_line = next((line for line in lines if line.strip()), None)
+    if header_line is None:
+        raise BoundaryError(f"{path.name} is leeg")
+    delimiter = max((";", ",", "\t"), key=header_line.count)
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    header_at = next(index for index, row in enumerate(rows) if any(cell.strip() for cell in row))
+    positions = _population_columns(rows[header_at], path.name)
+
+    records, problems = [], []
+    for index in range(header_at + 1, len(rows)):
+        row = rows[index]
+        if not any(cell.strip() for cell in row):
+            continue
+        record = _population_record(row, positions, index + 1, problems)
+        if record is not None:
+            records.append(record)
+    problems += _population_duplicates(records)
+    if problems:
+        raise BoundaryError.from_problems(f"bevolkingsbestand {path.name} afgekeurd", problems)
+    if not records:
+        raise BoundaryError(f"{path.name} bevat geen rijen met inwonertallen")
+    frame = pd.DataFrame(records, columns=["code", "year", "inhabitants", "_row"])
+    return pd.DataFrame(
+        {
+            "code": frame["code"].astype("str"),
+            "year": frame["year"].astype("int64"),
+            "inhabitants": pd.array(list(frame["inhabitants"]), dtype="Int64"),
+        }
+    )
+
+
+def _decode(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise BoundaryError(f"kan bestand niet lezen: {path.name} ({error})") from error
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError as error:
+        raise BoundaryError(
+            f"kan bestand niet lezen: {path.name} is geen UTF-8- of Windows-1252-tekst"
+        ) from error
+
+
+def _population_columns(header: list[str], name: str) -> dict[str, int]:
+    canonical_names = [canonical(cell) for cell in header]
+    positions = {}
+    for field, keys in (
+        ("code", _POPULATION_CODE),
+        ("year", _POPULATION_YEAR),
+        ("inhabitants", _POPULATION_INHABITANTS),
+    ):
+        found = [index for index, column in enumerate(canonical_names) if column in keys]
+        if not found:
+            raise BoundaryError(
+                f"{name}: kolom voor {field} ontbreekt; verwacht een van: {', '.join(keys)} "
+                f"(gevonden: {', '.join(header)})"
+            )
+        positions[field] = found[0]
+    return positions
+
+
+def _population_record(
+    row: list[str], positions: dict[str, int], number: int, problems: list[str]
+) -> tuple[str, int, int | None, int] | None:
+    if len(row) <= max(positions.values()):
+        problems.append(f"rij {number}: te weinig kolommen")
+        return None
+    code = row[positions["code"]].strip().upper()
+    year_text = row[positions["year"]].strip()
+    count_text = row[positions["inhabitants"]].strip()
+    before = len(problems)
+
+    level = level_of(code)
+    if level is None or not CODE_PATTERNS[level].match(code):
+        problems.append(f"rij {number}: ongeldige gebiedscode '{code}'")
+    if not re.fullmatch(r"(19|20)\d{2}", year_text):
+        problems.append(f"rij {number}: ongeldig jaar '{year_text}'")
+    count: int | None = None
+    if count_text not in ("", "."):
+        if not re.fullmatch(r"-?\d+", count_text):
+            problems.append(f"rij {number}: ongeldig aantal inwoners '{count_text}'")
+        elif int(count_text) <= SECRET_CODE_MAX:
+            count = None
+        elif int(count_text) < 0:
+            problems.append(f"rij {number}: negatief aantal inwoners '{count_text}'")
+        else:
+            count = int(count_text)
+    if len(problems) > before:
+        return None
+    return code, int(year_text), count, number
+
+
+def _population_duplicates(records: list[tuple[str, int, int | None, int]]) -> list[str]:
+    first_row: dict[tuple[str, int], int] = {}
+    problems = []
+    for code, year, _count, number in records:
+        key = (code, year)
+        if key in first_row:
+            problems.append(f"rij {number}: {code} {year} staat ook al op rij {first_row[key]}")
+        else:
+            first_row[key] = number
+    return problems
+
+
+def with_population(areas: gpd.GeoDataFrame, population: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Return a copy of ``areas`` with inhabitants taken from ``population``.
+
+    Only rows whose code and year equal an area's code and edition are used (boundaries
+    and statistics of different years have different codes); for those areas the population
+    value replaces the old one, also when it is <NA>. Other areas keep their value. The
+    input is not changed.
+
+    Examples
+    --------
+    >>> population = pd.DataFrame(
+    ...     {"code": ["BU06220101"], "year": [2025], "inhabitants": [1235]})
+    >>> areas = with_population(areas, population)  # doctest: +SKIP
+    """
+    result = areas.copy()
+    lookup = (
+        population.drop_duplicates(["code", "year"], keep="last")
+        .set_index(["code", "year"])["inhabitants"]
+        .astype("Int64")
+    )
+    keys = pd.MultiIndex.from_arrays([result["code"], result["edition"]])
+    matched = keys.isin(lookup.index)
+    values = result["inhabitants"].astype("Int64").copy()
+    values[matched] = lookup.reindex(keys[matched]).to_numpy()
+    result["inhabitants"] = values.astype("Int64")
+    return result
