@@ -12,11 +12,13 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from oovgeo import auth
+from oovgeo import dutch
 from oovgeo import operations as ops
-from oovgeo.auth import AccountError, cli_identity
+from oovgeo.access import ROLES, check_role_map, cli_identity
 from oovgeo.config import ConfigError, load_settings
 from oovgeo.meetings import MeetingError
+from oovgeo.services import auth
+from oovgeo.services.auth import AccountError
 from oovgeo.store import records
 from oovgeo.store.backup import BackupError, backup, restore
 
@@ -292,7 +294,7 @@ def cmd_users(args, settings) -> int:
         print(f"Toegangsoverzicht ({len(frame)} gebruikers) geschreven naar {args.out}")
     else:
         for u in auth.list_users(engine):
-            last = u["last_login"].strftime("%Y-%m-%d %H:%M") if u["last_login"] else "nooit"
+            last = dutch.minute(u["last_login"]) if u["last_login"] else "nooit"
             state = "actief" if u["active"] else "geblokkeerd"
             print(f"{u['username']:<24} {u['role']:<12} {state:<11} laatste login {last}")
     return 0
@@ -405,8 +407,8 @@ def cmd_pack(args, settings) -> int:
         _print_json(result)
         return 0
     print(
-        f"Overlegpakket {pack.meeting.label} {on:%d-%m-%Y} "
-        f"(periode {pack.period[0]:%d-%m-%Y} t/m {pack.period[1]:%d-%m-%Y}, "
+        f"Overlegpakket {pack.meeting.label} {dutch.day(on)} "
+        f"(periode {dutch.period(*pack.period)}, "
         f"{len(pack.slides)} dia's, publiek {pack.audience}):"
     )
     print(paths["pptx"])
@@ -490,7 +492,7 @@ def build_parser() -> argparse.ArgumentParser:
     usub = s.add_subparsers(dest="action", required=True)
     b = usub.add_parser("add", help="account aanmaken (vraagt het wachtwoord)")
     b.add_argument("naam")
-    b.add_argument("--rol", required=True, choices=auth.ROLES)
+    b.add_argument("--rol", required=True, choices=ROLES)
     b.add_argument(
         "--wachtwoord-stdin",
         action="store_true",
@@ -500,7 +502,7 @@ def build_parser() -> argparse.ArgumentParser:
         usub.add_parser(name).add_argument("naam")
     b = usub.add_parser("role", help="rol wijzigen")
     b.add_argument("naam")
-    b.add_argument("rol", choices=auth.ROLES)
+    b.add_argument("rol", choices=ROLES)
     usub.add_parser("list")
     b = usub.add_parser("review", help="toegangsoverzicht voor de jaarlijkse controle")
     b.add_argument("--out", required=True, help="bestand .csv of .xlsx")
@@ -540,6 +542,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings(config_file=args.config or True)
+        check_role_map(settings.get("auth.oidc_role_map"))
         return args.func(args, settings)
     except USER_ERRORS as exc:
         print(f"Fout: {exc}", file=sys.stderr)

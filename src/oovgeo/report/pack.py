@@ -82,7 +82,7 @@ from oovgeo.store.areas_repo import active_edition, load_areas
 from oovgeo.store.shortlist import OPEN_STATUSES, STATUSES, list_items
 
 if TYPE_CHECKING:
-    from oovgeo.auth import Identity
+    from oovgeo.access import Identity
 
 # Dutch slide titles per kind; the title slide carries the meeting's name, the wijk in focus
 # its wijk's name after the colon.
@@ -203,7 +203,7 @@ def audience_for(meeting: MeetingType, identity: Identity | None = None) -> str:
     No identity means the meeting's own audience (the command line: shell access to the
     server is full access).
     """
-    from oovgeo.auth import may_open  # late: auth pulls in the password hasher
+    from oovgeo.access import may_open
 
     if identity is None or meeting.audience == "beschermd":
         return meeting.audience
