@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import subprocess
@@ -16,11 +17,16 @@ from oovgeo import dutch
 from oovgeo import operations as ops
 from oovgeo.access import ROLES, check_role_map, cli_identity
 from oovgeo.config import ConfigError, load_settings
-from oovgeo.meetings import MeetingError
+from oovgeo.exports import to_csv_bytes, to_xlsx_bytes
+from oovgeo.meetings import MeetingError, meeting_type, pack_period
 from oovgeo.services import auth
 from oovgeo.services.auth import AccountError
+from oovgeo.static_assets import ensure_static
 from oovgeo.store import records
+from oovgeo.store.areas_repo import active_edition, count_areas
+from oovgeo.store.audit import verify_report
 from oovgeo.store.backup import BackupError, backup, restore
+from oovgeo.store.retention import purge
 
 USER_ERRORS = (
     *ops.USER_ERRORS,
@@ -85,8 +91,6 @@ def cmd_demo(args, settings) -> int:
 
 
 def cmd_serve(args, settings) -> int:
-    from oovgeo.static_assets import ensure_static
-
     root = Path(__file__).resolve().parents[2]
     app = root / "app.py"
     if not app.exists():
@@ -138,8 +142,6 @@ def _first_admin(engine) -> None:
 def _ask_password(from_stdin: bool = False) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
-    import getpass
-
     first = getpass.getpass("Wachtwoord: ")
     if getpass.getpass("Herhaal wachtwoord: ") != first:
         raise AccountError("de wachtwoorden zijn niet gelijk")
@@ -149,8 +151,6 @@ def _ask_password(from_stdin: bool = False) -> str:
 def cmd_status(args, settings) -> int:
     engine = ops.open_store(settings)
     with engine.connect() as conn:
-        from oovgeo.store.areas_repo import active_edition, count_areas
-
         edition = active_edition(conn, settings.get("boundaries.edition"))
         data = {
             "database": engine.url.render_as_string(hide_password=True),
@@ -257,8 +257,6 @@ def cmd_police(args, settings) -> int:
 
 
 def cmd_quarantine(args, settings) -> int:
-    from oovgeo.exports import to_csv_bytes, to_xlsx_bytes
-
     engine = ops.open_store(settings)
     with engine.connect() as conn:
         frame = records.quarantine_frame(conn, cli_identity(), kind=args.soort, batch_id=args.batch)
@@ -285,8 +283,6 @@ def cmd_users(args, settings) -> int:
         auth.set_role(engine, args.naam, args.rol, actor=actor)
         print(f"Gebruiker '{args.naam}' heeft nu rol {args.rol}.")
     elif args.action == "review":
-        from oovgeo.exports import to_csv_bytes, to_xlsx_bytes
-
         frame = auth.access_review(engine)
         data = to_xlsx_bytes(frame) if args.out.endswith(".xlsx") else to_csv_bytes(frame)
         Path(args.out).write_bytes(data)
@@ -301,8 +297,6 @@ def cmd_users(args, settings) -> int:
 
 
 def cmd_audit(args, settings) -> int:
-    from oovgeo.store.audit import verify_report
-
     with ops.open_store(settings).connect() as conn:
         result = verify_report(conn)
     if result["intact"]:
@@ -317,8 +311,6 @@ def cmd_audit(args, settings) -> int:
 
 
 def cmd_purge(args, settings) -> int:
-    from oovgeo.store.retention import purge
-
     today = date.fromisoformat(args.datum) if args.datum else date.today()
     counts = purge(ops.open_store(settings), today, actor=cli_identity().name)
     print(
@@ -356,8 +348,6 @@ def _day(text: str, what: str) -> date:
 
 
 def cmd_pack(args, settings) -> int:
-    from oovgeo.meetings import meeting_type, pack_period
-
     on = _day(args.datum, "--date") if args.datum else date.today()
     start = _day(args.van, "--van") if args.van else None
     pack_period(meeting_type(settings, args.meeting), on, start)  # checks before the heavy part
@@ -365,6 +355,7 @@ def cmd_pack(args, settings) -> int:
     if out.exists() and not out.is_dir():
         raise MeetingError(f"--out {out} is geen map")
 
+    # late on purpose: matplotlib and python-pptx are slow to load and only `pack` needs them
     from oovgeo.report.pack import PackError, build_pack, write_atomic
     from oovgeo.report.pack_pdf import to_pdf
     from oovgeo.report.pack_pptx import to_pptx

@@ -14,11 +14,10 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine
 
 from oovgeo.access import ROLES, Identity, check_role_map
 from oovgeo.store import audit, users_repo
-from oovgeo.store.db import writing
+from oovgeo.store.db import Engine, writing
 
 MIN_PASSWORD_LENGTH = 12
 FAILED_LOGIN_LIMIT = 5  # failed attempts per account ...
