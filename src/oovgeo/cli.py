@@ -100,7 +100,7 @@ def cmd_serve(args, settings) -> int:
     engine = ops.open_store(settings)
     if ops.ensure_demo(engine, settings):
         print("Lege database: de demodataset (fictieve stad) is aangemaakt.")
-    if settings.get("auth.mode") == "local" and auth.user_count(engine) == 0:
+    if settings.auth_mode == "local" and auth.user_count(engine) == 0:
         _first_admin(engine)
     env = dict(os.environ)
     env.setdefault("OOVGEO_HOME", str(settings.home))

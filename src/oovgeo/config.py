@@ -40,6 +40,16 @@ class Setting:
     check: Check | None = None
 
 
+def _decimal(value: Any) -> float:
+    """A number, also written with a Dutch decimal comma (``"0,25"``); raises ValueError.
+
+    Config imports nothing of the project, so it cannot use ``oovgeo.dutch.parse_number``.
+    """
+    if isinstance(value, str):
+        value = value.strip().replace(",", ".")
+    return float(value)
+
+
 def _rule(test: Callable[[Any], bool], text: str) -> Check:
     """A validator refusing values for which ``test`` is false, as "instelling KEY TEXT"."""
 
@@ -55,8 +65,8 @@ def _non_negative_factors(key: str, value: Mapping[str, Any]) -> dict[str, Any]:
     """Theme factors (``targets.theme_weights``): numbers, none negative."""
     for theme, raw in value.items():
         try:
-            factor = float(str(raw).strip().replace(",", "."))
-        except ValueError:
+            factor = _decimal(raw)
+        except (TypeError, ValueError):
             raise ConfigError(f"instelling {key}: themagewicht '{theme}' is geen getal") from None
         if not factor >= 0:
             raise ConfigError(f"instelling {key}: themagewichten mogen niet negatief zijn")
@@ -443,10 +453,8 @@ def _coerce(key: str, value: Any) -> Any:
         except (TypeError, ValueError):
             raise ConfigError(f"instelling {key}: '{value}' is geen geheel getal") from None
     if isinstance(default, float):
-        if isinstance(value, str):
-            value = value.strip().replace(",", ".")  # a Dutch decimal comma
         try:
-            return float(value)
+            return _decimal(value)
         except (TypeError, ValueError):
             raise ConfigError(f"instelling {key}: '{value}' is geen getal") from None
     if isinstance(default, list):

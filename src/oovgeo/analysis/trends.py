@@ -13,6 +13,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from oovgeo import dutch
 from oovgeo.police import sum_categories
 from oovgeo.privacy import hidden_mask
 from oovgeo.store import counts_repo
@@ -84,7 +85,7 @@ def incomplete_note(table: pd.DataFrame) -> str:
     open_periods = sorted(set(table.loc[~table["volledig"], "periode"]))
     if not open_periods:
         return ""
-    names = ", ".join(f"{p:%d-%m-%Y}" for p in open_periods)
+    names = ", ".join(dutch.day(p) for p in open_periods)
     return f"Onvolledige periode (gegevens lopen nog niet tot het einde): {names}."
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from oovgeo import dutch
 from oovgeo.access import ROLES, Identity, check_role_map
 from oovgeo.store import audit, users_repo
 from oovgeo.store.db import Engine, writing
@@ -246,7 +247,7 @@ def access_review(engine: Engine) -> pd.DataFrame:
         changes = audit.entries(conn, _ACCOUNT_ACTIONS)
     history: dict[str, list[str]] = {}
     for obj, at, actor, action, detail in changes:
-        history.setdefault(obj, []).append(f"{at:%Y-%m-%d} {action} door {actor} {detail}")
+        history.setdefault(obj, []).append(f"{dutch.day(at)} {action} door {actor} {detail}")
     rows = [
         {
             "gebruiker": u["username"],
