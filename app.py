@@ -3,7 +3,7 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from oovgeo import auth
+from oovgeo import access
 from oovgeo import operations as ops
 from oovgeo.maps import BASEMAP_LABELS, area_map
 from oovgeo.store.areas_repo import active_edition, load_areas
@@ -24,7 +24,7 @@ gemeente = load_areas(ctx.engine, edition, level="gemeente") if edition else Non
 town = ", ".join(gemeente["name"]) if gemeente is not None and len(gemeente) else "geen gemeente"
 
 st.title(f"oovgeo · {town}")
-if auth.may(ctx.identity.role, "view_exact_figures"):
+if access.may(ctx.identity.role, "view_exact_figures"):
     # Exact totals and who imported what are for the core team, not for protected audiences.
     signals, interventions = st_data["signals"], st_data["interventions"]
     c1, c2, c3, c4 = st.columns(4)

@@ -20,10 +20,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from oovgeo import auth, demo
+from oovgeo import access, demo
 from oovgeo import operations as ops
 from oovgeo.analysis.targets import Weights, candidates
 from oovgeo.maps import add_ranked_places, base_map
+from oovgeo.services import auth
 from oovgeo.store import schema
 from oovgeo.store.db import writing
 
@@ -113,10 +114,10 @@ def page_path(url: str, start: date, weights: Weights) -> tuple[float, pd.DataFr
     """What pages/6_Doelen.py does for its candidates: check, cached call, audit."""
     from oovgeo.ui import loaders  # after main() quietened streamlit's "no runtime" warnings
 
-    identity = auth.Identity("bench", "coordinator", "local", datetime.now(UTC))
+    identity = access.Identity("bench", "coordinator", "local", datetime.now(UTC))
 
     def run():
-        auth.require(identity, "view_points")
+        access.require(identity, "view_points")
         ranked, n_signals = loaders.target_candidates(
             url, start, END, (), (), loaders.weights_key(weights), END, _identity=identity
         )

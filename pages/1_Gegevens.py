@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from oovgeo import auth
+from oovgeo import access
 from oovgeo import operations as ops
 from oovgeo.store.records import quarantine_frame
 from oovgeo.ui import frame, loaders
@@ -27,7 +27,7 @@ if submitted:
     else:
         try:
             with st.spinner("Bezig met importeren..."):
-                auth.require(ctx.identity, "import")
+                access.require(ctx.identity, "import")
                 report = ops.run_import(
                     ctx.engine,
                     ctx.settings,

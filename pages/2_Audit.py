@@ -4,14 +4,15 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import select
 
-from oovgeo import auth
+from oovgeo import access
 from oovgeo.exports import to_xlsx_bytes
+from oovgeo.services import auth
 from oovgeo.store import schema
 from oovgeo.store.audit import verify_report
 from oovgeo.ui import frame
 
 ctx = frame(page="audit")
-auth.require(ctx.identity, "view_audit")
+access.require(ctx.identity, "view_audit")
 st.title("Audit en toegang")
 
 with ctx.engine.connect() as conn:

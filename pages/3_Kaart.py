@@ -3,7 +3,7 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from oovgeo import auth
+from oovgeo import access
 from oovgeo.analysis.aggregate import KINDS, LEVELS, MEASURES, Filters, area_table
 from oovgeo.analysis.classify import SCHEMES, classify
 from oovgeo.analysis.mapdata import measure_view, total_text
@@ -52,7 +52,7 @@ basemap = c7.selectbox(
     index=labels.index(ctx.settings.get("maps.basemap")),
     format_func=BASEMAP_LABELS.get,
 )
-detail_layers = auth.may(ctx.identity.role, "view_exact_figures")
+detail_layers = access.may(ctx.identity.role, "view_exact_figures")
 show_heat = show_hotspots = False
 if detail_layers:  # kernels and hotspots hint at locations: not for protected audiences
     c8, c9 = st.columns(2)

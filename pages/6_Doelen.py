@@ -6,8 +6,8 @@ from datetime import date, timedelta
 import streamlit as st
 from streamlit_folium import st_folium
 
+from oovgeo.access import require
 from oovgeo.analysis.targets import Weights, candidate_ids
-from oovgeo.auth import require
 from oovgeo.maps import add_ranked_places, base_map
 from oovgeo.report.matrix import export_matrix, import_matrix
 from oovgeo.store import shortlist

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from oovgeo import auth
+from oovgeo import access
 from oovgeo import operations as ops
 from oovgeo.config import load_settings
 from oovgeo.store.db import make_engine
@@ -29,7 +29,7 @@ def open_page(
 ) -> AppTest:
     """``pages/<file>`` as a logged-in user sees it (the caller sets OOVGEO_HOME)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
-    at.session_state[IDENTITY_KEY] = auth.Identity(name, role, "local", datetime.now(UTC))
+    at.session_state[IDENTITY_KEY] = access.Identity(name, role, "local", datetime.now(UTC))
     at.run()
     at.switch_page(str(ROOT / "pages" / file))
     at.run()

@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from oovgeo import auth
+from oovgeo import access
 from oovgeo import operations as ops
 from oovgeo.config import load_settings
+from oovgeo.services import auth
 from oovgeo.store import schema
 from oovgeo.store.records import quarantine_frame
 from oovgeo.ui import IDENTITY_KEY
@@ -29,7 +30,7 @@ PAGE_FILES = {
     "audit": str(ROOT / "pages" / "2_Audit.py"),
     "presentatie": str(ROOT / "pages" / "8_Presentatie.py"),
 }
-# The specification, written out on purpose (not read from auth.PAGE_ROLES).
+# The specification, written out on purpose (not read from access.PAGE_ROLES).
 EXPECTED_PAGES = {
     "start": {"beheerder", "coordinator", "analist", "manager", "presentatie"},
     "kaart": {"beheerder", "coordinator", "analist", "manager", "presentatie"},
@@ -79,8 +80,8 @@ def loaded(env, shared_data):
     return engine
 
 
-def identity(role: str, hours_ago: float = 0.0) -> auth.Identity:
-    return auth.Identity(
+def identity(role: str, hours_ago: float = 0.0) -> access.Identity:
+    return access.Identity(
         name=f"test-{role or 'onbekend'}",
         role=role,
         method="local",
@@ -88,7 +89,7 @@ def identity(role: str, hours_ago: float = 0.0) -> auth.Identity:
     )
 
 
-def run(page: str = "start", who: auth.Identity | None = None) -> AppTest:
+def run(page: str = "start", who: access.Identity | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     if who is not None:
         at.session_state[IDENTITY_KEY] = who
@@ -131,7 +132,7 @@ def test_nobody_logged_in_sees_the_login_and_no_data(env, page):
     assert not (env / "oovgeo.db").exists()  # the data layer was never opened
 
 
-@pytest.mark.parametrize("role", [*auth.ROLES, "", "hacker"])
+@pytest.mark.parametrize("role", [*access.ROLES, "", "hacker"])
 @pytest.mark.parametrize("page", list(PAGE_FILES))
 def test_role_page_matrix(loaded, role, page):
     at = run(page, identity(role))
@@ -157,21 +158,21 @@ def test_role_page_matrix(loaded, role, page):
     assert links == expected_links  # the navigation shows only the role's pages
 
 
-@pytest.mark.parametrize("role", [*auth.ROLES, "", "hacker"])
+@pytest.mark.parametrize("role", [*access.ROLES, "", "hacker"])
 def test_role_action_matrix(role):
     for action, roles in EXPECTED_ACTIONS.items():
-        assert auth.may(role, action) == (role in roles), (role, action)
+        assert access.may(role, action) == (role in roles), (role, action)
 
 
 @pytest.mark.parametrize("role", ["coordinator", "analist", "manager", "presentatie", ""])
 def test_quarantine_rows_are_refused_in_the_data_layer(loaded, role):
-    with loaded.connect() as conn, pytest.raises(auth.AccessDenied):
+    with loaded.connect() as conn, pytest.raises(access.AccessDenied):
         quarantine_frame(conn, identity(role))
     with loaded.connect() as conn:
         assert len(quarantine_frame(conn, identity("beheerder"))) == 1
 
 
-@pytest.mark.parametrize("role", sorted(auth.PROTECTED_ROLES))
+@pytest.mark.parametrize("role", sorted(access.PROTECTED_ROLES))
 @pytest.mark.parametrize("page", list(PAGE_FILES))
 def test_protected_roles_output_holds_no_address_coordinate_or_exact_figure(loaded, role, page):
     text = rendered_text(run(page, identity(role)))
@@ -252,9 +253,9 @@ def test_point_rows_are_refused_in_the_data_layer(loaded, role):
 
     start, end = date(2020, 1, 1), date(2030, 1, 1)
     with loaded.connect() as conn:
-        with pytest.raises(auth.AccessDenied):
+        with pytest.raises(access.AccessDenied):
             signal_points(conn, identity(role), start, end)
-        with pytest.raises(auth.AccessDenied):
+        with pytest.raises(access.AccessDenied):
             intervention_points(conn, identity(role), start, end)
         rows = signal_points(conn, identity("coordinator"), start, end)
     assert list(rows["adres"]) == [SECRET_ADDRESS]

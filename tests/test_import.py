@@ -15,7 +15,7 @@ from pyproj import Transformer
 from sqlalchemy import func, select, text
 
 from oovgeo import operations as ops
-from oovgeo.auth import cli_identity
+from oovgeo.access import cli_identity
 from oovgeo.ingest.engine import ImportError_
 from oovgeo.store import audit, schema
 from oovgeo.store.records import quarantine_frame

@@ -11,7 +11,7 @@ import pytest
 from conftest import DEMO_END
 from streamlit.testing.v1 import AppTest
 
-from oovgeo import auth
+from oovgeo import access
 from oovgeo.analysis.aggregate import Filters, area_table, counts_by_area
 from oovgeo.analysis.classify import classify
 from oovgeo.analysis.mapdata import measure_view
@@ -78,7 +78,7 @@ def test_buurt_map_html_for_each_audience(demo, protected):
 
 def _page(home, role: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.session_state[IDENTITY_KEY] = auth.Identity("t", role, "local", datetime.now(UTC))
+    at.session_state[IDENTITY_KEY] = access.Identity("t", role, "local", datetime.now(UTC))
     at.run()
     at.switch_page(str(ROOT / "pages" / "3_Kaart.py"))
     at.run()

@@ -10,7 +10,6 @@ import pytest
 import sqlalchemy
 from sqlalchemy import func, select
 
-import oovgeo.store.police_repo  # noqa: F401  (registers police_counts before make_engine)
 from oovgeo import police
 from oovgeo.config import DEFAULT_THEMES
 from oovgeo.police import TOTAL, PoliceImportError, read_police_csv

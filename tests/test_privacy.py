@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from oovgeo import privacy
-from oovgeo.auth import Identity
+from oovgeo.access import Identity
 from oovgeo.config import load_settings
 from oovgeo.privacy import (
     Disclosure,

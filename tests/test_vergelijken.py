@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from oovgeo import auth, demo
+from oovgeo import access, demo
 from oovgeo import operations as ops
 from oovgeo.analysis.compare import FALL, NORMAL, RISE, TOO_FEW
 from oovgeo.config import load_settings
@@ -32,7 +32,7 @@ def home(tmp_path_factory):
 def page(home, monkeypatch, role: str, file: str) -> AppTest:
     monkeypatch.setenv("OOVGEO_HOME", str(home))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.session_state[IDENTITY_KEY] = auth.Identity("t", role, "local", datetime.now(UTC))
+    at.session_state[IDENTITY_KEY] = access.Identity("t", role, "local", datetime.now(UTC))
     at.run()
     at.switch_page(str(ROOT / "pages" / file))
     at.run()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import subprocess
@@ -12,13 +13,20 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from oovgeo import auth
+from oovgeo import dutch
 from oovgeo import operations as ops
-from oovgeo.auth import AccountError, cli_identity
+from oovgeo.access import ROLES, check_role_map, cli_identity
 from oovgeo.config import ConfigError, load_settings
-from oovgeo.meetings import MeetingError
+from oovgeo.exports import to_csv_bytes, to_xlsx_bytes
+from oovgeo.meetings import MeetingError, meeting_type, pack_period
+from oovgeo.services import auth
+from oovgeo.services.auth import AccountError
+from oovgeo.static_assets import ensure_static
 from oovgeo.store import records
+from oovgeo.store.areas_repo import active_edition, count_areas
+from oovgeo.store.audit import verify_report
 from oovgeo.store.backup import BackupError, backup, restore
+from oovgeo.store.retention import purge
 
 USER_ERRORS = (
     *ops.USER_ERRORS,
@@ -83,8 +91,6 @@ def cmd_demo(args, settings) -> int:
 
 
 def cmd_serve(args, settings) -> int:
-    from oovgeo.static_assets import ensure_static
-
     root = Path(__file__).resolve().parents[2]
     app = root / "app.py"
     if not app.exists():
@@ -94,7 +100,7 @@ def cmd_serve(args, settings) -> int:
     engine = ops.open_store(settings)
     if ops.ensure_demo(engine, settings):
         print("Lege database: de demodataset (fictieve stad) is aangemaakt.")
-    if settings.get("auth.mode") == "local" and auth.user_count(engine) == 0:
+    if settings.auth_mode == "local" and auth.user_count(engine) == 0:
         _first_admin(engine)
     env = dict(os.environ)
     env.setdefault("OOVGEO_HOME", str(settings.home))
@@ -136,8 +142,6 @@ def _first_admin(engine) -> None:
 def _ask_password(from_stdin: bool = False) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
-    import getpass
-
     first = getpass.getpass("Wachtwoord: ")
     if getpass.getpass("Herhaal wachtwoord: ") != first:
         raise AccountError("de wachtwoorden zijn niet gelijk")
@@ -147,8 +151,6 @@ def _ask_password(from_stdin: bool = False) -> str:
 def cmd_status(args, settings) -> int:
     engine = ops.open_store(settings)
     with engine.connect() as conn:
-        from oovgeo.store.areas_repo import active_edition, count_areas
-
         edition = active_edition(conn, settings.get("boundaries.edition"))
         data = {
             "database": engine.url.render_as_string(hide_password=True),
@@ -255,8 +257,6 @@ def cmd_police(args, settings) -> int:
 
 
 def cmd_quarantine(args, settings) -> int:
-    from oovgeo.exports import to_csv_bytes, to_xlsx_bytes
-
     engine = ops.open_store(settings)
     with engine.connect() as conn:
         frame = records.quarantine_frame(conn, cli_identity(), kind=args.soort, batch_id=args.batch)
@@ -283,8 +283,6 @@ def cmd_users(args, settings) -> int:
         auth.set_role(engine, args.naam, args.rol, actor=actor)
         print(f"Gebruiker '{args.naam}' heeft nu rol {args.rol}.")
     elif args.action == "review":
-        from oovgeo.exports import to_csv_bytes, to_xlsx_bytes
-
         frame = auth.access_review(engine)
         data = to_xlsx_bytes(frame) if args.out.endswith(".xlsx") else to_csv_bytes(frame)
         Path(args.out).write_bytes(data)
@@ -292,15 +290,13 @@ def cmd_users(args, settings) -> int:
         print(f"Toegangsoverzicht ({len(frame)} gebruikers) geschreven naar {args.out}")
     else:
         for u in auth.list_users(engine):
-            last = u["last_login"].strftime("%Y-%m-%d %H:%M") if u["last_login"] else "nooit"
+            last = dutch.minute(u["last_login"]) if u["last_login"] else "nooit"
             state = "actief" if u["active"] else "geblokkeerd"
             print(f"{u['username']:<24} {u['role']:<12} {state:<11} laatste login {last}")
     return 0
 
 
 def cmd_audit(args, settings) -> int:
-    from oovgeo.store.audit import verify_report
-
     with ops.open_store(settings).connect() as conn:
         result = verify_report(conn)
     if result["intact"]:
@@ -315,8 +311,6 @@ def cmd_audit(args, settings) -> int:
 
 
 def cmd_purge(args, settings) -> int:
-    from oovgeo.store.retention import purge
-
     today = date.fromisoformat(args.datum) if args.datum else date.today()
     counts = purge(ops.open_store(settings), today, actor=cli_identity().name)
     print(
@@ -354,8 +348,6 @@ def _day(text: str, what: str) -> date:
 
 
 def cmd_pack(args, settings) -> int:
-    from oovgeo.meetings import meeting_type, pack_period
-
     on = _day(args.datum, "--date") if args.datum else date.today()
     start = _day(args.van, "--van") if args.van else None
     pack_period(meeting_type(settings, args.meeting), on, start)  # checks before the heavy part
@@ -363,6 +355,7 @@ def cmd_pack(args, settings) -> int:
     if out.exists() and not out.is_dir():
         raise MeetingError(f"--out {out} is geen map")
 
+    # late on purpose: matplotlib and python-pptx are slow to load and only `pack` needs them
     from oovgeo.report.pack import PackError, build_pack, write_atomic
     from oovgeo.report.pack.pdf import to_pdf
     from oovgeo.report.pack.pptx import to_pptx
@@ -405,8 +398,8 @@ def cmd_pack(args, settings) -> int:
         _print_json(result)
         return 0
     print(
-        f"Overlegpakket {pack.meeting.label} {on:%d-%m-%Y} "
-        f"(periode {pack.period[0]:%d-%m-%Y} t/m {pack.period[1]:%d-%m-%Y}, "
+        f"Overlegpakket {pack.meeting.label} {dutch.day(on)} "
+        f"(periode {dutch.period(*pack.period)}, "
         f"{len(pack.slides)} dia's, publiek {pack.audience}):"
     )
     print(paths["pptx"])
@@ -490,7 +483,7 @@ def build_parser() -> argparse.ArgumentParser:
     usub = s.add_subparsers(dest="action", required=True)
     b = usub.add_parser("add", help="account aanmaken (vraagt het wachtwoord)")
     b.add_argument("naam")
-    b.add_argument("--rol", required=True, choices=auth.ROLES)
+    b.add_argument("--rol", required=True, choices=ROLES)
     b.add_argument(
         "--wachtwoord-stdin",
         action="store_true",
@@ -500,7 +493,7 @@ def build_parser() -> argparse.ArgumentParser:
         usub.add_parser(name).add_argument("naam")
     b = usub.add_parser("role", help="rol wijzigen")
     b.add_argument("naam")
-    b.add_argument("rol", choices=auth.ROLES)
+    b.add_argument("rol", choices=ROLES)
     usub.add_parser("list")
     b = usub.add_parser("review", help="toegangsoverzicht voor de jaarlijkse controle")
     b.add_argument("--out", required=True, help="bestand .csv of .xlsx")
@@ -540,6 +533,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings(config_file=args.config or True)
+        check_role_map(settings.get("auth.oidc_role_map"))
         return args.func(args, settings)
     except USER_ERRORS as exc:
         print(f"Fout: {exc}", file=sys.stderr)

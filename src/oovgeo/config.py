@@ -19,18 +19,76 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+# A setting's validator: gets the key and the coerced value, returns the value to keep
+# (possibly normalised) or raises ConfigError with a Dutch message.
+Check = Callable[[str, Any], Any]
+
 
 @dataclass(frozen=True)
 class Setting:
+    """One setting: its key, default, English doc line and optional validator."""
+
     key: str
     default: Any
     doc: str
+    check: Check | None = None
+
+
+def _decimal(value: Any) -> float:
+    """A number, also written with a Dutch decimal comma (``"0,25"``); raises ValueError.
+
+    Config imports nothing of the project, so it cannot use ``oovgeo.dutch.parse_number``.
+    """
+    if isinstance(value, str):
+        value = value.strip().replace(",", ".")
+    return float(value)
+
+
+def _rule(test: Callable[[Any], bool], text: str) -> Check:
+    """A validator refusing values for which ``test`` is false, as "instelling KEY TEXT"."""
+
+    def check(key: str, value: Any) -> Any:
+        if not test(value):
+            raise ConfigError(f"instelling {key} {text}")
+        return value
+
+    return check
+
+
+def _non_negative_factors(key: str, value: Mapping[str, Any]) -> dict[str, Any]:
+    """Theme factors (``targets.theme_weights``): numbers, none negative."""
+    for theme, raw in value.items():
+        try:
+            factor = _decimal(raw)
+        except (TypeError, ValueError):
+            raise ConfigError(f"instelling {key}: themagewicht '{theme}' is geen getal") from None
+        if not factor >= 0:
+            raise ConfigError(f"instelling {key}: themagewichten mogen niet negatief zijn")
+    return dict(value)
+
+
+def _code_list(key: str, rows: list[Any]) -> list[dict[str, str]]:
+    """A list of {code, label, colour}: valid unique codes, colour defaulted."""
+    _check_codes(key, rows)
+    return [
+        {"code": r["code"], "label": r["label"], "colour": r.get("colour", "#777777")} for r in rows
+    ]
+
+
+def _gemeente_codes(key: str, codes: list[Any]) -> list[Any]:
+    for code in codes:
+        if not re.fullmatch(r"GM\d{4}", str(code)):
+            raise ConfigError(f"instelling {key}: '{code}' is geen CBS-gemeentecode (GMnnnn)")
+    return codes
+
+
+_NOT_NEGATIVE = _rule(lambda v: v >= 0, "mag niet negatief zijn")
 
 
 @dataclass(frozen=True)
@@ -147,24 +205,50 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "SQLAlchemy URL; empty means SQLite at HOME/oovgeo.db; env OOVGEO_DATABASE_URL.",
     ),
-    Setting("gemeenten", ["GM0622"], "CBS codes of the municipality (or municipalities)."),
+    Setting(
+        "gemeenten",
+        ["GM0622"],
+        "CBS codes of the municipality (or municipalities).",
+        check=_gemeente_codes,
+    ),
     Setting("boundaries.edition", 0, "Boundary edition (year) in use; 0 = newest loaded."),
     Setting(
         "boundaries.tolerance_m",
         200.0,
         "Points up to this many metres outside every area go to the nearest area.",
+        check=_NOT_NEGATIVE,
     ),
     Setting(
         "boundaries.pdok_url",
         "https://api.pdok.nl/cbs/wijken-en-buurten-{year}/ogc/v1",
         "Base URL of the PDOK OGC API for `boundaries fetch`.",
     ),
-    Setting("themes", DEFAULT_THEMES, "Theme taxonomy: list of {code, label, colour}."),
-    Setting("sources", DEFAULT_SOURCES, "Signal sources: list of {code, label, colour}."),
-    Setting("partners", DEFAULT_PARTNERS, "Intervention partners: list of {code, label, colour}."),
-    Setting("outcomes", DEFAULT_OUTCOMES, "Intervention outcomes: list of {code, label, colour}."),
     Setting(
-        "privacy.suppression_threshold", 5, "Counts below this show as '<k' to protected roles."
+        "themes", DEFAULT_THEMES, "Theme taxonomy: list of {code, label, colour}.", check=_code_list
+    ),
+    Setting(
+        "sources",
+        DEFAULT_SOURCES,
+        "Signal sources: list of {code, label, colour}.",
+        check=_code_list,
+    ),
+    Setting(
+        "partners",
+        DEFAULT_PARTNERS,
+        "Intervention partners: list of {code, label, colour}.",
+        check=_code_list,
+    ),
+    Setting(
+        "outcomes",
+        DEFAULT_OUTCOMES,
+        "Intervention outcomes: list of {code, label, colour}.",
+        check=_code_list,
+    ),
+    Setting(
+        "privacy.suppression_threshold",
+        5,
+        "Counts below this show as '<k' to protected roles.",
+        check=_rule(lambda v: v >= 1, "moet minstens 1 zijn"),
     ),
     Setting("privacy.min_inhabitants", 50, "Rates are hidden for areas with fewer inhabitants."),
     Setting("retention.signals_months", 60, "Keep signals this many months after their date."),
@@ -183,18 +267,63 @@ SETTINGS: tuple[Setting, ...] = (
         "https://api.pdok.nl/bzk/locatieserver/search/v3_1/free",
         "PDOK Locatieserver endpoint.",
     ),
-    Setting("maps.assets", "local", "'local' serves Leaflet from this server; 'cdn' from CDNs."),
+    Setting(
+        "maps.assets",
+        "local",
+        "'local' serves Leaflet from this server; 'cdn' from CDNs.",
+        check=_rule(lambda v: v in {"local", "cdn"}, "moet 'local' of 'cdn' zijn"),
+    ),
     Setting("maps.basemap", "grijs", "Default basemap: grijs, standaard, luchtfoto, osm, geen."),
     Setting("maps.heat_bandwidth_m", 200.0, "Bandwidth (sigma) of the heat layer's kernel, m."),
     Setting("maps.heat_cell_m", 50.0, "Cell size of the heat layer's grid, m."),
-    Setting("targets.weight_signal", 1.0, "Score weight of each signal (decayed by recency)."),
-    Setting("targets.weight_source", 2.0, "Score weight of each distinct source of a place."),
-    Setting("targets.weight_theme", 1.0, "Score weight of each distinct theme of a place."),
-    Setting("targets.half_life_days", 90.0, "A signal weighs half after this many days."),
-    Setting("targets.theme_weights", {}, "Factor per theme code, e.g. {ondermijning = 1.5}."),
-    Setting("targets.intervention_months", 12, "An intervention this recent lowers the score."),
-    Setting("targets.intervention_factor", 0.5, "Score factor after a recent intervention."),
-    Setting("targets.distance_m", 50.0, "Signals without an address join a place this close."),
+    Setting(
+        "targets.weight_signal",
+        1.0,
+        "Score weight of each signal (decayed by recency).",
+        check=_rule(lambda v: v >= 0, ": gewicht 'signal' mag niet negatief zijn"),
+    ),
+    Setting(
+        "targets.weight_source",
+        2.0,
+        "Score weight of each distinct source of a place.",
+        check=_rule(lambda v: v >= 0, ": gewicht 'source' mag niet negatief zijn"),
+    ),
+    Setting(
+        "targets.weight_theme",
+        1.0,
+        "Score weight of each distinct theme of a place.",
+        check=_rule(lambda v: v >= 0, ": gewicht 'theme' mag niet negatief zijn"),
+    ),
+    Setting(
+        "targets.half_life_days",
+        90.0,
+        "A signal weighs half after this many days.",
+        check=_rule(lambda v: v > 0, ": de halveringstijd moet groter dan 0 dagen zijn"),
+    ),
+    Setting(
+        "targets.theme_weights",
+        {},
+        "Factor per theme code, e.g. {ondermijning = 1.5}.",
+        check=_non_negative_factors,
+    ),
+    Setting(
+        "targets.intervention_months",
+        12,
+        "An intervention this recent lowers the score.",
+        check=_rule(lambda v: v >= 1, ": de interventieperiode moet minstens 1 maand zijn"),
+    ),
+    Setting(
+        "targets.intervention_factor",
+        0.5,
+        "Score factor after a recent intervention.",
+        check=_rule(lambda v: 0 <= v <= 1, ": de interventiefactor moet tussen 0 en 1 liggen"),
+    ),
+    Setting(
+        "targets.distance_m",
+        50.0,
+        "Signals without an address join a place this close.",
+        check=_rule(lambda v: v >= 1, ": de groeperingsafstand moet minstens 1 meter zijn"),
+    ),
     Setting(
         "meetings",
         DEFAULT_MEETINGS,
@@ -203,7 +332,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("demo.seed", 42, "Seed of the synthetic demo data set."),
     Setting("demo.auto", True, "Build the demo data set on first start with an empty store."),
-    Setting("auth.mode", "local", "'local' accounts or 'oidc' (OpenID Connect via st.login)."),
+    Setting(
+        "auth.mode",
+        "local",
+        "'local' accounts or 'oidc' (OpenID Connect via st.login).",
+        check=_rule(lambda v: v in {"local", "oidc"}, "moet 'local' of 'oidc' zijn"),
+    ),
     Setting("auth.session_hours", 8.0, "A login expires after this many hours."),
     Setting("auth.oidc_roles_claim", "groups", "OIDC claim that holds the user's groups."),
     Setting(
@@ -212,6 +346,17 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 _BY_KEY = {s.key: s for s in SETTINGS}
+
+
+def default(key: str) -> Any:
+    """The built-in default of setting ``key`` (the one place defaults are written).
+
+    >>> default("privacy.min_inhabitants")
+    50
+    """
+    return _BY_KEY[key].default
+
+
 # Set in the TOML file only (lists and tables do not fit an environment variable).
 TOML_ONLY = {
     "gemeenten",
@@ -243,7 +388,33 @@ class Settings:
     errors: tuple[str, ...] = field(default=())
 
     def get(self, key: str) -> Any:
+        """The resolved value of setting ``key``."""
         return self.values[key]
+
+    @property
+    def suppression_threshold(self) -> int:
+        """*k*: counts below it are hidden from protected audiences."""
+        return int(self.values["privacy.suppression_threshold"])
+
+    @property
+    def min_inhabitants(self) -> int:
+        """Rates of areas with fewer inhabitants are hidden from everybody."""
+        return int(self.values["privacy.min_inhabitants"])
+
+    @property
+    def auth_mode(self) -> str:
+        """``local`` accounts or ``oidc``."""
+        return str(self.values["auth.mode"])
+
+    @property
+    def session_hours(self) -> float:
+        """A login expires after this many hours."""
+        return float(self.values["auth.session_hours"])
+
+    @property
+    def oidc_role_map(self) -> dict[str, str]:
+        """OIDC group -> role (checked by ``access.check_role_map``, not here)."""
+        return dict(self.values["auth.oidc_role_map"])
 
     @property
     def home(self) -> Path:
@@ -283,10 +454,8 @@ def _coerce(key: str, value: Any) -> Any:
         except (TypeError, ValueError):
             raise ConfigError(f"instelling {key}: '{value}' is geen geheel getal") from None
     if isinstance(default, float):
-        if isinstance(value, str):
-            value = value.strip().replace(",", ".")  # a Dutch decimal comma
         try:
-            return float(value)
+            return _decimal(value)
         except (TypeError, ValueError):
             raise ConfigError(f"instelling {key}: '{value}' is geen getal") from None
     if isinstance(default, list):
@@ -410,37 +579,13 @@ def _check_meeting(row: Mapping[str, Any], theme_codes: set[str]) -> dict[str, A
 
 
 def _check(values: dict[str, Any]) -> None:
-    for key in ("themes", "sources", "partners", "outcomes"):
-        _check_codes(key, values[key])
-        values[key] = [
-            {"code": r["code"], "label": r["label"], "colour": r.get("colour", "#777777")}
-            for r in values[key]
-        ]
+    """Run every setting's validator, then the checks that span settings (meetings)."""
+    for setting in SETTINGS:
+        if setting.check is not None:
+            values[setting.key] = setting.check(setting.key, values[setting.key])
     _check_codes("meetings", values["meetings"])
     theme_codes = {r["code"] for r in values["themes"]}
     values["meetings"] = [_check_meeting(r, theme_codes) for r in values["meetings"]]
-    for code in values["gemeenten"]:
-        if not re.fullmatch(r"GM\d{4}", str(code)):
-            raise ConfigError(f"instelling gemeenten: '{code}' is geen CBS-gemeentecode (GMnnnn)")
-    if values["privacy.suppression_threshold"] < 1:
-        raise ConfigError("instelling privacy.suppression_threshold moet minstens 1 zijn")
-    if values["boundaries.tolerance_m"] < 0:
-        raise ConfigError("instelling boundaries.tolerance_m mag niet negatief zijn")
-    if values["maps.assets"] not in {"local", "cdn"}:
-        raise ConfigError("instelling maps.assets moet 'local' of 'cdn' zijn")
-    if values["auth.mode"] not in {"local", "oidc"}:
-        raise ConfigError("instelling auth.mode moet 'local' of 'oidc' zijn")
-    from oovgeo.analysis.targets import Weights  # late: config must stay light
-    from oovgeo.auth import ROLES  # late: auth imports the store, config must stay light
-
-    try:
-        Weights.from_settings(values)
-    except ValueError as exc:
-        raise ConfigError(f"instellingen targets.*: {exc}") from None
-
-    bad = {g: r for g, r in values["auth.oidc_role_map"].items() if r not in ROLES}
-    if bad:
-        raise ConfigError(f"instelling auth.oidc_role_map: onbekende rol(len) {bad}")
 
 
 def load_settings(

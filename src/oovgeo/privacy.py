@@ -1,6 +1,6 @@
 """What each audience may see: small-count protection for aggregates (A4, P3).
 
-Protected audiences (the roles in ``auth.PROTECTED_ROLES`` and every partner-meeting output)
+Protected audiences (the roles in ``access.PROTECTED_ROLES`` and every partner-meeting output)
 see counts below the threshold *k* as ``"<k"``, no rate where the count is hidden, and no
 total from which a hidden count can be computed back. Rates for areas with fewer than
 ``min_inhabitants`` inhabitants are hidden for every audience (CBS practice). The OOV core
@@ -21,14 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-if TYPE_CHECKING:  # auth pulls in the store; this module stays light
-    from oovgeo.auth import Identity
-    from oovgeo.config import Settings
+from oovgeo import dutch
+from oovgeo.access import Identity
+from oovgeo.config import Settings, default
 
 REASON_NO_INHABITANTS = "geen inwonertal bekend"
 REASON_COUNT_HIDDEN = "aantal te klein"
@@ -68,8 +68,8 @@ class Disclosure:
     """
 
     protected: bool
-    threshold: int = 5
-    min_inhabitants: int = 50
+    threshold: int = default("privacy.suppression_threshold")
+    min_inhabitants: int = default("privacy.min_inhabitants")
 
     def __post_init__(self) -> None:
         if self.threshold < 1:
@@ -78,13 +78,19 @@ class Disclosure:
             raise ValueError("min_inhabitants must not be negative")
 
     @classmethod
+    def from_settings(cls, settings: Settings, *, protected: bool) -> Disclosure:
+        """The configured limits (``privacy.*``) for a protected or exact audience."""
+        return cls(
+            protected=protected,
+            threshold=settings.suppression_threshold,
+            min_inhabitants=settings.min_inhabitants,
+        )
+
+    @classmethod
     def for_identity(cls, identity: Identity | None, settings: Settings) -> Disclosure:
         """The disclosure for a logged-in user; no identity fails closed (protected)."""
-        return cls(
-            protected=True if identity is None else bool(identity.protected),
-            threshold=int(settings.get("privacy.suppression_threshold")),
-            min_inhabitants=int(settings.get("privacy.min_inhabitants")),
-        )
+        protected = True if identity is None else bool(identity.protected)
+        return cls.from_settings(settings, protected=protected)
 
     @classmethod
     def exact(cls, settings: Settings | None = None) -> Disclosure:
@@ -94,11 +100,7 @@ class Disclosure:
         """
         if settings is None:
             return cls(protected=False)
-        return cls(
-            protected=False,
-            threshold=int(settings.get("privacy.suppression_threshold")),
-            min_inhabitants=int(settings.get("privacy.min_inhabitants")),
-        )
+        return cls.from_settings(settings, protected=False)
 
 
 def _floats(values: Any) -> np.ndarray:
@@ -379,4 +381,4 @@ def format_count(n: Any, hidden: Any, threshold: int) -> str:
         return f"<{threshold}"
     if n is None or pd.isna(n):
         return ""
-    return f"{round(float(n)):,}".replace(",", ".")
+    return dutch.integer(n)

@@ -23,9 +23,9 @@ from pyproj import Transformer
 from sqlalchemy import text
 
 from oovgeo import operations as ops
+from oovgeo.access import Identity
 from oovgeo.analysis.classify import palette
 from oovgeo.analysis.compare import FALL, NORMAL, RISE, TOO_FEW
-from oovgeo.auth import Identity
 from oovgeo.config import load_settings
 from oovgeo.meetings import meeting_type
 from oovgeo.report.pack import (

@@ -1,23 +1,21 @@
 """Counts and rates per wijk or buurt for a period, and the change against the period before.
 
-The database does the counting (one GROUP BY per request); everything after that works on
-small frames of one row per area. Nothing here applies disclosure rules: callers pass the
-result through ``oovgeo.privacy`` before anything reaches a screen, so the same cached
-aggregate can serve every role (S4).
+The database does the counting (one GROUP BY per request, in ``store/counts_repo.py``);
+everything after that works on small frames of one row per area. Nothing here applies
+disclosure rules: callers pass the result through ``oovgeo.privacy`` before anything reaches
+a screen, so the same cached aggregate can serve every role (S4).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, timedelta
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, case, func, select
-from sqlalchemy.engine import Connection
 
-from oovgeo.store import schema
+from oovgeo.store import counts_repo
+from oovgeo.store.counts_repo import Filters as Filters  # the query object, importable here
+from oovgeo.store.counts_repo import unplaced_count as unplaced_count
+from oovgeo.store.db import Connection
 
 KINDS = {"signals": "Signalen", "interventions": "Interventies"}
 LEVELS = {"wijk": "Wijken", "buurt": "Buurten"}
@@ -31,82 +29,15 @@ MEASURES = {
 }
 
 
-@dataclass(frozen=True)
-class Filters:
-    """What the user selected; plain values so they can key a cache."""
-
-    start: date
-    end: date  # inclusive
-    kind: str = "signals"
-    themes: tuple[str, ...] = field(default=())  # empty = all
-    sources: tuple[str, ...] = field(default=())  # empty = all (signals only)
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    def previous(self) -> Filters:
-        """The period of equal length just before this one."""
-        end = self.start - timedelta(days=1)
-        return Filters(
-            end - timedelta(days=self.days - 1), end, self.kind, self.themes, self.sources
-        )
-
-
-def record_table(kind: str):
-    return schema.signals if kind == "signals" else schema.interventions
-
-
-def filter_conditions(tbl, filters: Filters) -> list:
-    conds = []
-    if filters.themes:
-        conds.append(tbl.c.thema.in_(filters.themes))
-    if filters.sources and "bron" in tbl.c:
-        conds.append(tbl.c.bron.in_(filters.sources))
-    return conds
-
-
 def counts_by_area(conn: Connection, filters: Filters, level: str) -> pd.DataFrame:
     """Records per area code in the period (``count``) and the period before (``prev_count``).
 
     Records without a code at ``level`` (e.g. known only at wijk level) are left out here
     and counted by ``unplaced_count``.
     """
-    tbl = record_table(filters.kind)
-    code = tbl.c.buurt_code if level == "buurt" else tbl.c.wijk_code
-    prev = filters.previous()
-    in_now = and_(tbl.c.datum >= filters.start, tbl.c.datum <= filters.end)
-    in_prev = and_(tbl.c.datum >= prev.start, tbl.c.datum <= prev.end)
-    query = (
-        select(
-            code.label("code"),
-            func.sum(case((in_now, 1), else_=0)).label("count"),
-            func.sum(case((in_prev, 1), else_=0)).label("prev_count"),
-        )
-        .where(
-            tbl.c.datum >= prev.start,
-            tbl.c.datum <= filters.end,
-            code.is_not(None),
-            *filter_conditions(tbl, filters),
-        )
-        .group_by(code)
-    )
-    frame = pd.DataFrame(conn.execute(query).all(), columns=["code", "count", "prev_count"])
+    rows = counts_repo.area_counts(conn, filters, level)
+    frame = pd.DataFrame(rows, columns=["code", "count", "prev_count"])
     return frame.astype({"count": "int64", "prev_count": "int64"})
-
-
-def unplaced_count(conn: Connection, filters: Filters, level: str) -> int:
-    """Records of the period that have no area at ``level`` (only an area code, or none)."""
-    tbl = record_table(filters.kind)
-    code = tbl.c.buurt_code if level == "buurt" else tbl.c.wijk_code
-    return conn.execute(
-        select(func.count()).where(
-            tbl.c.datum >= filters.start,
-            tbl.c.datum <= filters.end,
-            code.is_(None),
-            *filter_conditions(tbl, filters),
-        )
-    ).scalar_one()
 
 
 def area_table(areas: gpd.GeoDataFrame, counts: pd.DataFrame) -> pd.DataFrame:
@@ -153,15 +84,7 @@ def coordinates(conn: Connection, filters: Filters) -> tuple[np.ndarray, np.ndar
     The arrays never leave the server: callers turn them into aggregates (a density image,
     counts per grid cell) before anything reaches a browser.
     """
-    tbl = record_table(filters.kind)
-    rows = conn.execute(
-        select(tbl.c.x, tbl.c.y).where(
-            tbl.c.datum >= filters.start,
-            tbl.c.datum <= filters.end,
-            tbl.c.x.is_not(None),
-            *filter_conditions(tbl, filters),
-        )
-    ).all()
+    rows = counts_repo.point_coordinates(conn, filters)
     xy = np.array(rows, dtype=float).reshape(-1, 2)
     return xy[:, 0], xy[:, 1]
 
@@ -170,16 +93,4 @@ def grouped_counts(conn: Connection, filters: Filters, keys: list[str]) -> pd.Da
     """Records of the period per combination of ``keys`` (columns such as ``wijk_code``,
     ``buurt_code``, ``thema``), with a ``count`` column; records without a key value left out.
     """
-    tbl = record_table(filters.kind)
-    cols = [tbl.c[k] for k in keys]
-    query = (
-        select(*cols, func.count().label("count"))
-        .where(
-            tbl.c.datum >= filters.start,
-            tbl.c.datum <= filters.end,
-            *[c.is_not(None) for c in cols],
-            *filter_conditions(tbl, filters),
-        )
-        .group_by(*cols)
-    )
-    return pd.DataFrame(conn.execute(query).all(), columns=[*keys, "count"])
+    return pd.DataFrame(counts_repo.grouped(conn, filters, keys), columns=[*keys, "count"])

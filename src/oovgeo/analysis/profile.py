@@ -12,12 +12,13 @@ from datetime import date
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, select
-from sqlalchemy.engine import Connection
 
-from oovgeo.analysis.aggregate import Filters, counts_by_area, filter_conditions, record_table
-from oovgeo.analysis.mapdata import dutch_number
+from oovgeo import dutch
+from oovgeo.analysis.aggregate import counts_by_area
 from oovgeo.privacy import Disclosure, format_count, hidden_mask, suppress_table
+from oovgeo.store import counts_repo
+from oovgeo.store.counts_repo import Filters
+from oovgeo.store.db import Connection
 
 TREND_MONTHS = 24
 
@@ -38,28 +39,14 @@ def level_of(code: str) -> str:
     return "buurt" if code.startswith("BU") else "wijk"
 
 
-def _code_column(tbl, level: str):
-    return tbl.c.buurt_code if level == "buurt" else tbl.c.wijk_code
+def _per_theme(conn: Connection, filters: Filters, level: str, code: str | None) -> pd.Series:
+    counts = counts_repo.count_per_value(conn, filters, "thema", level, code)
+    return pd.Series(counts, dtype="int64")
 
 
-def _where(tbl, filters: Filters, level: str, code: str | None) -> list:
-    """Conditions for the records of the period, optionally of one area."""
-    conds = [tbl.c.datum >= filters.start, tbl.c.datum <= filters.end]
-    conds += filter_conditions(tbl, filters)
-    if code is not None:
-        conds.append(_code_column(tbl, level) == code)
-    return conds
-
-
-def _count(conn, filters: Filters, level: str, code: str | None) -> int:
-    tbl = record_table(filters.kind)
-    return conn.execute(select(func.count()).where(*_where(tbl, filters, level, code))).scalar_one()
-
-
-def _per_theme(conn, filters: Filters, level: str, code: str | None) -> pd.Series:
-    tbl = record_table(filters.kind)
-    query = select(tbl.c.thema, func.count()).where(*_where(tbl, filters, level, code))
-    return pd.Series(dict(conn.execute(query.group_by(tbl.c.thema)).all()), dtype="int64")
+def _number(value: float) -> str:
+    """A figure or average with one decimal (never negative here)."""
+    return dutch.fixed(value, 1)
 
 
 def monthly_counts(
@@ -67,15 +54,7 @@ def monthly_counts(
 ) -> pd.DataFrame:
     """Counts per calendar month for the ``TREND_MONTHS`` months up to ``end``."""
     first = (pd.Timestamp(end).to_period("M") - (TREND_MONTHS - 1)).to_timestamp().date()
-    tbl = record_table(filters.kind)
-    rows = conn.execute(
-        select(tbl.c.datum).where(
-            tbl.c.datum >= first,
-            tbl.c.datum <= end,
-            _code_column(tbl, level) == code,
-            *filter_conditions(tbl, filters),
-        )
-    ).scalars()
+    rows = counts_repo.dates_in_area(conn, filters, level, code, first, end)
     months = pd.period_range(first, end, freq="M")
     counts = pd.Series(pd.to_datetime(list(rows)).to_period("M"), dtype="period[M]")
     per_month = counts.value_counts().reindex(months, fill_value=0)
@@ -101,11 +80,11 @@ def area_profile(
 
     signals = Filters(filters.start, filters.end, "signals", filters.themes, filters.sources)
     interventions = Filters(filters.start, filters.end, "interventions", filters.themes)
-    here = _count(conn, signals, level, code)
-    total = _count(conn, signals, level, None)
-    here_prev = _count(conn, signals.previous(), level, code)
-    held = _count(conn, interventions, level, code)
-    held_total = _count(conn, interventions, level, None)
+    here = counts_repo.count_in_area(conn, signals, level, code)
+    total = counts_repo.count_in_area(conn, signals, level, None)
+    here_prev = counts_repo.count_in_area(conn, signals.previous(), level, code)
+    held = counts_repo.count_in_area(conn, interventions, level, code)
+    held_total = counts_repo.count_in_area(conn, interventions, level, None)
     inhabitants = pd.array(row["inhabitants"], dtype="Float64").to_numpy(float, na_value=np.nan)[0]
     town_inhabitants = float(pd.array(peers["inhabitants"], dtype="Float64").sum(skipna=True))
 
@@ -152,14 +131,9 @@ def area_profile(
             .reset_index(drop=True)
         )
 
-    tbl = record_table("interventions")
-    outcome_rows = conn.execute(
-        select(tbl.c.uitkomst, func.count())
-        .where(*_where(tbl, interventions, level, code))
-        .group_by(tbl.c.uitkomst)
-    ).all()
+    outcome_rows = counts_repo.count_per_value(conn, interventions, "uitkomst", level, code)
     outcomes = pd.DataFrame(
-        [(outcome_labels.get(u, u or "onbekend"), n) for u, n in outcome_rows],
+        [(outcome_labels.get(u, u or "onbekend"), n) for u, n in outcome_rows.items()],
         columns=["uitkomst", "aantal"],
     ).sort_values("aantal", ascending=False, ignore_index=True)
 
@@ -206,14 +180,14 @@ def protect_profile(profile: AreaProfile, disclosure: Disclosure) -> ProfileView
             shown = format_count(row["gebied"], here_hidden[name], k)
         elif name == "Signalen per interventie":
             hide = here_hidden["Signalen"] or here_hidden["Interventies"]
-            shown = "" if hide or np.isnan(row["gebied"]) else dutch_number(row["gebied"])
+            shown = "" if hide or np.isnan(row["gebied"]) else _number(row["gebied"])
         else:  # per 1.000 inwoners
             shown = (
                 ""
                 if here_hidden["Signalen"] or np.isnan(row["gebied"])
-                else (dutch_number(row["gebied"]))
+                else (_number(row["gebied"]))
             )
-        average = "" if np.isnan(row["gemiddelde"]) else dutch_number(row["gemiddelde"])
+        average = "" if np.isnan(row["gemiddelde"]) else _number(row["gemiddelde"])
         rows.append((name, shown, average))
     figures_view = pd.DataFrame(rows, columns=["kengetal", "gebied", "gemiddelde"])
 

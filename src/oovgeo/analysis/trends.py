@@ -2,7 +2,8 @@
 source or area, with a 12-month rolling mean, the same period a year earlier, and the last,
 incomplete period marked.
 
-The database groups per day (a few thousand rows for years of data); pandas does the rest.
+The database groups per day (``store/counts_repo.py``, a few thousand rows for years of data);
+pandas does the rest.
 """
 
 from __future__ import annotations
@@ -11,10 +12,14 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, select
-from sqlalchemy.engine import Connection
 
-from oovgeo.analysis.aggregate import Filters, filter_conditions, record_table
+from oovgeo import dutch
+from oovgeo.police import sum_categories
+from oovgeo.privacy import hidden_mask
+from oovgeo.store import counts_repo
+from oovgeo.store.counts_repo import Filters
+from oovgeo.store.counts_repo import data_until as data_until  # where the data run to
+from oovgeo.store.db import Connection
 
 # Registries the select boxes read from: label -> pandas period frequency / column.
 FREQUENCIES = {"Maand": "M", "Week": "W-SUN", "Kwartaal": "Q"}
@@ -26,14 +31,7 @@ def daily_counts(
     conn: Connection, filters: Filters, split: str | None, start: date
 ) -> pd.DataFrame:
     """Records per day (and per ``split`` value) from ``start`` to ``filters.end``."""
-    tbl = record_table(filters.kind)
-    columns = [tbl.c.datum] + ([tbl.c[split]] if split else [])
-    query = (
-        select(*columns, func.count().label("aantal"))
-        .where(tbl.c.datum >= start, tbl.c.datum <= filters.end, *filter_conditions(tbl, filters))
-        .group_by(*columns)
-    )
-    rows = [tuple(r) for r in conn.execute(query)]  # plain tuples: pandas is slow on Rows
+    rows = counts_repo.per_day(conn, filters, split, start)
     frame = pd.DataFrame(rows, columns=["datum", *([split] if split else []), "aantal"])
     frame["datum"] = pd.to_datetime(frame["datum"])
     if split is None:
@@ -82,22 +80,12 @@ def series(
     return table
 
 
-def data_until(conn: Connection, kind: str = "signals") -> dict[str, date]:
-    """Per source (or 'alle' for interventions) the latest date present: data runs to there."""
-    tbl = record_table(kind)
-    if "bron" in tbl.c:
-        rows = conn.execute(select(tbl.c.bron, func.max(tbl.c.datum)).group_by(tbl.c.bron)).all()
-        return {bron: d for bron, d in rows}
-    latest = conn.execute(select(func.max(tbl.c.datum))).scalar()
-    return {"alle": latest} if latest else {}
-
-
 def incomplete_note(table: pd.DataFrame) -> str:
     """A Dutch sentence naming the incomplete periods, or ''."""
     open_periods = sorted(set(table.loc[~table["volledig"], "periode"]))
     if not open_periods:
         return ""
-    names = ", ".join(f"{p:%d-%m-%Y}" for p in open_periods)
+    names = ", ".join(dutch.day(p) for p in open_periods)
     return f"Onvolledige periode (gegevens lopen nog niet tot het einde): {names}."
 
 
@@ -114,8 +102,6 @@ def protect_series(table: pd.DataFrame, disclosure) -> pd.DataFrame:
     complementary rule applies per period. The comparison lines (rolling mean, last year)
     are averages or counts of other periods; ``vorig_jaar`` is protected the same way.
     """
-    from oovgeo.privacy import hidden_mask
-
     if not disclosure.protected:
         return table
     out = table.copy()
@@ -138,8 +124,6 @@ def police_monthly(frame: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
     The total category is never added to its parts; an unknown count makes that month's sum
     unknown (NaN), not lower; a month the police marks incomplete stays marked.
     """
-    from oovgeo.police import sum_categories
-
     rows = frame[(frame["level"] == "gemeente") & frame["theme"].notna()]
     rows = rows[(rows["month"] >= pd.Timestamp(start)) & (rows["month"] <= pd.Timestamp(end))]
     if rows.empty:

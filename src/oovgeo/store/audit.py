@@ -145,6 +145,25 @@ def verify_report(conn: Connection) -> dict[str, Any]:
     return {"rows": rows, "intact": broken is None, "first_broken_id": broken}
 
 
+def recent_results(conn: Connection, action: str, obj: str, limit: int) -> list[tuple]:
+    """``(at, result)`` of the newest ``limit`` rows of ``action`` on ``obj``, newest first."""
+    a = audit_log.c
+    query = (
+        select(a.at, a.result)
+        .where(a.action == action, a.object == obj)
+        .order_by(a.id.desc())
+        .limit(limit)
+    )
+    return [tuple(r) for r in conn.execute(query)]
+
+
+def entries(conn: Connection, actions: list[str]) -> list[tuple]:
+    """``(object, at, actor, action, detail)`` of every row of ``actions``, oldest first."""
+    a = audit_log.c
+    query = select(a.object, a.at, a.actor, a.action, a.detail).where(a.action.in_(actions))
+    return [tuple(r) for r in conn.execute(query.order_by(a.id))]
+
+
 # --- append-only triggers -------------------------------------------------------------------
 
 

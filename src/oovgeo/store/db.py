@@ -1,4 +1,8 @@
-"""Opening the database: SQLite by default (WAL, full sync, busy timeout), PostgreSQL by URL."""
+"""Opening the database: SQLite by default (WAL, full sync, busy timeout), PostgreSQL by URL.
+
+The engine factory: code outside ``store/`` takes the ``Engine`` and ``Connection`` types
+from here rather than importing SQLAlchemy itself.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,16 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
 
 from oovgeo.store import audit, migrate, schema
+
+__all__ = [
+    "Connection",
+    "Engine",
+    "get_meta",
+    "make_engine",
+    "schema_version",
+    "set_meta",
+    "writing",
+]
 
 BUSY_TIMEOUT_MS = 30_000
 

@@ -1,4 +1,4 @@
-"""Police open-data counts (see oovgeo.police): the ``police_counts`` table, upsert and load.
+"""Police open-data counts (see oovgeo.police): upsert and load of the ``police_counts`` table.
 
 One row per (table, category, area_code, month); ``count`` NULL means unknown (never 0),
 ``incomplete`` marks a month the police were still registering when the file was exported.
@@ -6,9 +6,7 @@ A newer export replaces the rows it shares with an older one; re-importing a fil
 nothing. A complete (final) count is never replaced by an incomplete one, so re-importing an
 older export cannot undo a newer month.
 
-Wiring: ``police_counts`` is defined on the shared ``schema.metadata``; this module must be
-imported before ``metadata.create_all`` runs and the table must be in ``schema.TABLE_ORDER``
-for backup/restore.
+The table itself is defined in ``store/schema.py`` with every other table.
 """
 
 from __future__ import annotations
@@ -18,41 +16,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import (
-    Boolean,
-    Column,
-    Date,
-    DateTime,
-    Engine,
-    Index,
-    Integer,
-    String,
-    Table,
-    UniqueConstraint,
-    bindparam,
-    select,
-)
+from sqlalchemy import Engine, bindparam, select
 
 from oovgeo import police
 from oovgeo.store import audit, db
-from oovgeo.store.schema import metadata
-
-police_counts = Table(
-    "police_counts",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("table", String(10), nullable=False),  # 47022NED | 47024NED
-    Column("category", String(40), nullable=False),  # police key, or "totaal"
-    Column("area_code", String(16), nullable=False),
-    Column("level", String(10), nullable=False),  # gemeente | wijk | buurt
-    Column("month", Date, nullable=False),  # first day of the month
-    Column("count", Integer),  # NULL = unknown
-    Column("incomplete", Boolean, nullable=False),
-    Column("imported_at", DateTime(timezone=True), nullable=False),
-    Column("filename", String(255), nullable=False),
-    UniqueConstraint("table", "category", "area_code", "month", name="uq_police_counts_key"),
-    Index("ix_police_counts_level_month", "table", "level", "month"),
-)
+from oovgeo.store.schema import police_counts
 
 _C = police_counts.c
 _REQUIRED = set(police.COLUMNS)

@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
 
-from oovgeo.auth import Identity, require
+from oovgeo.access import Identity, require
 from oovgeo.ingest.placement import AreaIndex
 from oovgeo.store import schema
 

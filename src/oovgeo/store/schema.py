@@ -223,6 +223,31 @@ shortlist_history = Table(
     Column("change", Text, nullable=False),  # JSON of the changed fields
 )
 
+# Police open-data counts (context for the trends, see oovgeo.police and store/police_repo.py):
+# one row per (table, category, area_code, month); ``count`` NULL means unknown (never 0).
+police_counts = Table(
+    "police_counts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("table", String(10), nullable=False),  # 47022NED | 47024NED
+    Column("category", String(40), nullable=False),  # police key, or "totaal"
+    Column("area_code", String(16), nullable=False),
+    Column("level", String(10), nullable=False),  # gemeente | wijk | buurt
+    Column("month", Date, nullable=False),  # first day of the month
+    Column("count", Integer),  # NULL = unknown
+    Column("incomplete", Boolean, nullable=False),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    Column("filename", String(255), nullable=False),
+    UniqueConstraint("table", "category", "area_code", "month", name="uq_police_counts_key"),
+    Index("ix_police_counts_level_month", "table", "level", "month"),
+)
+
+
+def record_table(kind: str) -> Table:
+    """Return the table holding ``kind``: ``signals``, anything else ``interventions``."""
+    return signals if kind == "signals" else interventions
+
+
 # Order in which tables can be filled without breaking foreign keys (backup/restore).
 TABLE_ORDER = [
     meta,
@@ -236,9 +261,5 @@ TABLE_ORDER = [
     geocode_cache,
     shortlist,
     shortlist_history,
+    police_counts,
 ]
-
-# Context tables defined next to their repository, added here so backup/restore know them.
-from oovgeo.store.police_repo import police_counts  # noqa: E402
-
-TABLE_ORDER.append(police_counts)

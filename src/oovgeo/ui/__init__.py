@@ -15,9 +15,10 @@ from pathlib import Path
 import streamlit as st
 from sqlalchemy import Engine
 
-from oovgeo import auth
+from oovgeo import access
 from oovgeo import operations as ops
 from oovgeo.config import ConfigError, Settings, load_settings
+from oovgeo.services import auth
 from oovgeo.static_assets import ensure_static, use_local_assets
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -54,7 +55,7 @@ PAGES: dict[str, PageInfo] = {
 class Context:
     settings: Settings
     engine: Engine
-    identity: auth.Identity
+    identity: access.Identity
 
     def audit(self, action: str, obj: str, **detail) -> None:
         """Record something this user did (export, view of point data)."""
@@ -69,7 +70,7 @@ def origin() -> str:
     return f"app {ip}" if ip else "app"
 
 
-def _oidc_identity(settings: Settings) -> auth.Identity | None:
+def _oidc_identity(settings: Settings) -> access.Identity | None:
     if not st.user.is_logged_in:
         return None
     known = st.session_state.get(IDENTITY_KEY)
@@ -80,7 +81,7 @@ def _oidc_identity(settings: Settings) -> auth.Identity | None:
         claims, settings.get("auth.oidc_roles_claim"), settings.get("auth.oidc_role_map")
     )
     name = str(claims.get("email") or claims.get("sub") or "?")
-    identity = auth.Identity(
+    identity = access.Identity(
         name=name, role=role or "", method="oidc", logged_in_at=datetime.now(UTC)
     )
     engine = ops.open_store(settings)
@@ -91,7 +92,7 @@ def _oidc_identity(settings: Settings) -> auth.Identity | None:
     return identity
 
 
-def current_identity(settings: Settings) -> auth.Identity | None:
+def current_identity(settings: Settings) -> access.Identity | None:
     """The logged-in identity, or None (also when the session has expired)."""
     if settings.get("auth.mode") == "oidc":
         identity = _oidc_identity(settings)
@@ -142,7 +143,7 @@ def _login(settings: Settings) -> None:
         )
 
 
-def _logout(settings: Settings, identity: auth.Identity) -> None:
+def _logout(settings: Settings, identity: access.Identity) -> None:
     auth.record_event(ops.open_store(settings), identity, "logout", identity.name, origin=origin())
     st.session_state.pop(IDENTITY_KEY, None)
     if identity.method == "oidc":
@@ -158,7 +159,7 @@ def presenting() -> dict | None:
     return st.session_state.get(PRESENTING_KEY)
 
 
-def end_presentation(settings: Settings, identity: auth.Identity) -> None:
+def end_presentation(settings: Settings, identity: access.Identity) -> None:
     """Leave the presentation by logging out: the normal view comes back after a login."""
     st.session_state.pop(PRESENTING_KEY, None)
     _logout(settings, identity)
@@ -177,13 +178,13 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 """
 
 
-def _navigation(settings: Settings, identity: auth.Identity) -> None:
+def _navigation(settings: Settings, identity: access.Identity) -> None:
     st.sidebar.markdown("### oovgeo")
     for page, info in PAGES.items():
-        if auth.may_open(identity.role, page):
+        if access.may_open(identity.role, page):
             st.sidebar.page_link(info.path, label=info.label, icon=info.icon)
     st.sidebar.caption(
-        f"Ingelogd als {identity.name} ({auth.ROLE_LABELS.get(identity.role, identity.role)})"
+        f"Ingelogd als {identity.name} ({access.ROLE_LABELS.get(identity.role, identity.role)})"
     )
     st.sidebar.button("Uitloggen", on_click=_logout, args=(settings, identity))
 
@@ -204,7 +205,7 @@ def frame(page: str) -> Context:
         if page != "presentatie":
             st.switch_page(PAGES["presentatie"].path)
         st.html(_PRESENTATION_CSS)
-    elif not auth.may_open(identity.role, page):
+    elif not access.may_open(identity.role, page):
         st.error("Deze pagina is niet beschikbaar voor uw rol.")
         _navigation(settings, identity)
         st.stop()

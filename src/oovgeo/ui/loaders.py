@@ -13,9 +13,9 @@ import pandas as pd
 import streamlit as st
 
 from oovgeo import operations as ops
+from oovgeo.access import Identity
 from oovgeo.analysis.aggregate import Filters, counts_by_area, unplaced_count
 from oovgeo.analysis.targets import Weights, candidates
-from oovgeo.auth import Identity
 from oovgeo.maps import web_shapes
 from oovgeo.store.areas_repo import active_edition, load_areas
 from oovgeo.store.records import intervention_points, signal_points
@@ -87,7 +87,7 @@ def target_candidates(
     Returns PLACE DATA: addresses and coordinates of places, which only roles with the
     ``view_points`` right may see. The cache key holds no role or user (``_identity`` is left
     out of it), so a cached result is returned to whoever asks with the same values. Callers
-    must check ``auth.require(identity, "view_points")`` BEFORE calling this and write the
+    must check ``access.require(identity, "view_points")`` BEFORE calling this and write the
     ``view_points`` audit entry on every view, cached or not. ``_identity`` is checked again
     by the store reads on a cache miss.
     """

@@ -20,7 +20,7 @@ from oovgeo.report.pack.slides import REGISTRY, SlideContext
 if TYPE_CHECKING:
     from sqlalchemy import Engine  # type only: the store opens connections
 
-    from oovgeo.auth import Identity
+    from oovgeo.access import Identity
 
 
 def build_pack(

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from oovgeo import dutch
+from oovgeo.access import Identity, may_open
 from oovgeo.config import Settings
 from oovgeo.meetings import (
     MeetingType,
@@ -17,10 +18,6 @@ from oovgeo.meetings import (
 from oovgeo.privacy import (
     Disclosure,
 )
-
-if TYPE_CHECKING:
-    from oovgeo.auth import Identity
-
 
 MAX_CELL_CHARS = 70
 
@@ -122,8 +119,6 @@ def audience_for(meeting: MeetingType, identity: Identity | None = None) -> str:
     No identity means the meeting's own audience (the command line: shell access to the
     server is full access).
     """
-    from oovgeo.auth import may_open  # late: auth pulls in the password hasher
-
     if identity is None or meeting.audience == "beschermd":
         return meeting.audience
     return "intern" if may_open(identity.role, "doelen") else "beschermd"

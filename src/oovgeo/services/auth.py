@@ -1,58 +1,24 @@
-"""Identities, roles, local accounts and who may do what (A2, A3, A5, A7).
+"""Local accounts, passwords, login and sessions (A2, A5, A7).
 
-Everything here is decided on the server and defaults to no access: a role or action that is
-not listed is refused. Local accounts keep argon2 password hashes; with OpenID Connect the
-identity provider authenticates and ``oidc_role`` maps its claims to a role.
+Local accounts keep argon2 password hashes in the store (``store/users_repo.py``); with
+OpenID Connect the identity provider authenticates and ``oidc_role`` maps its claims to a
+role. Roles and who may do what are in ``oovgeo.access``. Every change and every login
+attempt is audited in the same transaction.
 """
 
 from __future__ import annotations
 
-import os
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, func, select
 
-from oovgeo.store import audit, schema
-from oovgeo.store.db import writing
-
-ROLES = ("beheerder", "coordinator", "analist", "manager", "presentatie")
-ROLE_LABELS = {
-    "beheerder": "Beheerder",
-    "coordinator": "Coördinator interventies",
-    "analist": "Analist / beleid",
-    "manager": "Manager",
-    "presentatie": "Presentatie (partneroverleg)",
-}
-# Roles that only ever see protected aggregates (A4, P3).
-PROTECTED_ROLES = frozenset({"manager", "presentatie"})
-
-_ALL = frozenset(ROLES)
-# Which role may open which page; a page missing here is open to nobody.
-PAGE_ROLES: dict[str, frozenset[str]] = {
-    "start": _ALL,
-    "kaart": _ALL,
-    "trends": frozenset({"beheerder", "coordinator", "analist", "manager"}),
-    "vergelijken": frozenset({"beheerder", "coordinator", "analist", "manager"}),
-    "doelen": frozenset({"beheerder", "coordinator"}),
-    "interventies": frozenset({"beheerder", "coordinator"}),
-    "data": frozenset({"beheerder"}),
-    "audit": frozenset({"beheerder"}),
-    "presentatie": _ALL,
-}
-# Which role may do which action; an action missing here is allowed to nobody.
-ACTION_ROLES: dict[str, frozenset[str]] = {
-    "view_exact_figures": frozenset({"beheerder", "coordinator", "analist"}),
-    "view_points": frozenset({"beheerder", "coordinator"}),
-    "import": frozenset({"beheerder"}),
-    "export_quarantine": frozenset({"beheerder"}),
-    "view_audit": frozenset({"beheerder"}),
-    "manage_users": frozenset({"beheerder"}),
-}
+from oovgeo import dutch
+from oovgeo.access import ROLES, Identity, check_role_map
+from oovgeo.store import audit, users_repo
+from oovgeo.store.db import Engine, writing
 
 MIN_PASSWORD_LENGTH = 12
 FAILED_LOGIN_LIMIT = 5  # failed attempts per account ...
@@ -82,62 +48,27 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("oovgeo-dummy-password-for-timing")
 
 
-class AccessDenied(PermissionError):
-    """The identity's role may not do this (message in Dutch)."""
-
-
 class AccountError(ValueError):
     """A user-management request is invalid (message in Dutch)."""
 
 
-@dataclass(frozen=True)
-class Identity:
-    name: str
-    role: str
-    method: str  # 'local' | 'oidc' | 'cli'
-    logged_in_at: datetime
-
-    @property
-    def protected(self) -> bool:
-        return self.role in PROTECTED_ROLES
-
-
-def cli_identity() -> Identity:
-    """Whoever runs the ``oovgeo`` command: shell access to the server means full access."""
-    name = os.environ.get("SUDO_USER") or os.environ.get("USER") or "cli"
-    return Identity(
-        name=f"cli:{name}", role="beheerder", method="cli", logged_in_at=datetime.now(UTC)
-    )
-
-
-def may_open(role: str | None, page: str) -> bool:
-    return role in PAGE_ROLES.get(page, frozenset())
-
-
-def may(role: str | None, action: str) -> bool:
-    return role in ACTION_ROLES.get(action, frozenset())
-
-
-def require(identity: Identity | None, action: str) -> None:
-    """Raise ``AccessDenied`` unless ``identity`` may do ``action``; data functions call this."""
-    if identity is None or not may(identity.role, action):
-        raise AccessDenied("U heeft geen toegang tot deze gegevens.")
-
-
 def session_expired(identity: Identity, now: datetime, hours: float) -> bool:
+    """Whether a login made at ``identity.logged_in_at`` is older than ``hours`` at ``now``."""
     return now - identity.logged_in_at > timedelta(hours=hours)
 
 
 def oidc_role(claims: dict, claim: str, role_map: dict[str, str]) -> str | None:
-    """The role for an OpenID Connect user, from a claim holding a group or a list of them.
+    """Find the role of an OpenID Connect user from a claim holding one group or a list.
 
     With several matching groups the role with the most rights wins (order of ``ROLES``);
-    no match means no access.
+    no match means no access. A map naming an unknown role raises ``ConfigError``
+    (``access.check_role_map``).
 
     >>> oidc_role({"groups": ["oov-analisten", "iedereen"]}, "groups",
     ...           {"oov-analisten": "analist", "oov-beheer": "beheerder"})
     'analist'
     """
+    check_role_map(role_map)
     value = claims.get(claim)
     groups = [value] if isinstance(value, str) else list(value or [])
     roles = {role_map[g] for g in groups if g in role_map and role_map[g] in ROLES}
@@ -168,42 +99,40 @@ def password_problems(username: str, password: str) -> list[str]:
     return problems
 
 
-def _user(conn, username: str):
-    return conn.execute(select(schema.users).where(schema.users.c.username == username)).first()
+def _known_role(role: str) -> None:
+    if role not in ROLES:
+        raise AccountError(f"onbekende rol '{role}'; kies uit {', '.join(ROLES)}")
 
 
 def add_user(engine: Engine, username: str, password: str, role: str, *, actor: str) -> None:
+    """Create an active local account after checking name, role and password strength."""
     username = username.strip().lower()
     if not _USERNAME.fullmatch(username):
         raise AccountError("gebruikersnaam: 2-64 tekens, kleine letters, cijfers, . _ of -")
-    if role not in ROLES:
-        raise AccountError(f"onbekende rol '{role}'; kies uit {', '.join(ROLES)}")
+    _known_role(role)
     problems = password_problems(username, password)
     if problems:
         raise AccountError("wachtwoord te zwak: " + "; ".join(problems))
     with writing(engine) as conn:
-        if _user(conn, username) is not None:
+        if users_repo.get_user(conn, username) is not None:
             raise AccountError(f"gebruiker '{username}' bestaat al")
-        conn.execute(
-            schema.users.insert().values(
-                username=username,
-                password_hash=_hasher.hash(password),
-                role=role,
-                active=True,
-                created_at=datetime.now(UTC),
-            )
-        )
+        users_repo.insert_user(conn, username, _hasher.hash(password), role, datetime.now(UTC))
         audit.record(conn, actor=actor, action="user_add", obj=username, detail={"rol": role})
 
 
+def _existing(conn, username: str):
+    row = users_repo.get_user(conn, username)
+    if row is None:
+        raise AccountError(f"gebruiker '{username}' bestaat niet")
+    return row
+
+
 def set_role(engine: Engine, username: str, role: str, *, actor: str) -> None:
-    if role not in ROLES:
-        raise AccountError(f"onbekende rol '{role}'; kies uit {', '.join(ROLES)}")
+    """Give an account another role."""
+    _known_role(role)
     with writing(engine) as conn:
-        row = _user(conn, username)
-        if row is None:
-            raise AccountError(f"gebruiker '{username}' bestaat niet")
-        conn.execute(schema.users.update().where(schema.users.c.id == row.id).values(role=role))
+        row = _existing(conn, username)
+        users_repo.update_user(conn, row.id, role=role)
         audit.record(
             conn,
             actor=actor,
@@ -214,48 +143,28 @@ def set_role(engine: Engine, username: str, role: str, *, actor: str) -> None:
 
 
 def set_active(engine: Engine, username: str, active: bool, *, actor: str) -> None:
+    """Block (``active=False``) or unblock an account."""
     with writing(engine) as conn:
-        row = _user(conn, username)
-        if row is None:
-            raise AccountError(f"gebruiker '{username}' bestaat niet")
-        conn.execute(schema.users.update().where(schema.users.c.id == row.id).values(active=active))
+        row = _existing(conn, username)
+        users_repo.update_user(conn, row.id, active=active)
         audit.record(
             conn, actor=actor, action="user_enable" if active else "user_disable", obj=username
         )
 
 
 def user_count(engine: Engine) -> int:
-    with engine.connect() as conn:
-        return conn.execute(select(func.count()).select_from(schema.users)).scalar_one()
+    """How many local accounts exist."""
+    return users_repo.count_users(engine)
 
 
 def list_users(engine: Engine) -> list[dict]:
-    with engine.connect() as conn:
-        rows = (
-            conn.execute(
-                select(
-                    schema.users.c.username,
-                    schema.users.c.role,
-                    schema.users.c.active,
-                    schema.users.c.created_at,
-                    schema.users.c.last_login,
-                ).order_by(schema.users.c.username)
-            )
-            .mappings()
-            .all()
-        )
-    return [dict(r) for r in rows]
+    """Name, role, active, created_at and last_login of every account."""
+    return users_repo.list_users(engine)
 
 
 def _recent_failures(conn, username: str, now: datetime) -> int:
-    a = schema.audit_log
     since = now - FAILED_LOGIN_WINDOW
-    rows = conn.execute(
-        select(a.c.at, a.c.result)
-        .where(a.c.action == "login", a.c.object == username)
-        .order_by(a.c.id.desc())
-        .limit(FAILED_LOGIN_LIMIT)
-    ).all()
+    rows = audit.recent_results(conn, "login", username, FAILED_LOGIN_LIMIT)
     failures = 0
     for at, result in rows:  # consecutive failures, newest first, inside the window
         at = at if at.tzinfo else at.replace(tzinfo=UTC)
@@ -282,7 +191,7 @@ def authenticate(
                 origin=origin,
             )
             return None
-        row = _user(conn, username)
+        row = users_repo.get_user(conn, username)
         try:
             _hasher.verify(row.password_hash if row else _DUMMY_HASH, password)
             ok = row is not None and row.active
@@ -301,7 +210,7 @@ def authenticate(
         values = {"last_login": now}
         if _hasher.check_needs_rehash(row.password_hash):
             values["password_hash"] = _hasher.hash(password)
-        conn.execute(schema.users.update().where(schema.users.c.id == row.id).values(**values))
+        users_repo.update_user(conn, row.id, **values)
         audit.record(conn, actor=username, action="login", obj=username, origin=origin)
     return Identity(name=username, role=row.role, method="local", logged_in_at=now)
 
@@ -329,18 +238,16 @@ def record_event(
         )
 
 
+_ACCOUNT_ACTIONS = ["user_add", "role_change", "user_disable", "user_enable"]
+
+
 def access_review(engine: Engine) -> pd.DataFrame:
     """Users, roles, status, last login and role changes: the yearly access review (A7)."""
-    a = schema.audit_log
     with engine.connect() as conn:
-        changes = conn.execute(
-            select(a.c.object, a.c.at, a.c.actor, a.c.action, a.c.detail)
-            .where(a.c.action.in_(["user_add", "role_change", "user_disable", "user_enable"]))
-            .order_by(a.c.id)
-        ).all()
+        changes = audit.entries(conn, _ACCOUNT_ACTIONS)
     history: dict[str, list[str]] = {}
     for obj, at, actor, action, detail in changes:
-        history.setdefault(obj, []).append(f"{at:%Y-%m-%d} {action} door {actor} {detail}")
+        history.setdefault(obj, []).append(f"{dutch.day(at)} {action} door {actor} {detail}")
     rows = [
         {
             "gebruiker": u["username"],

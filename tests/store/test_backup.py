@@ -66,6 +66,7 @@ while True:
 """
 
 
+@pytest.mark.slow  # starts a writer subprocess
 def test_backup_during_concurrent_writes_is_consistent(sqlite_store, tmp_path):
     engine, settings = sqlite_store
     writer = subprocess.Popen(

@@ -1,18 +1,16 @@
-"""Local accounts, passwords, lockout, OIDC role mapping and the users/audit/purge commands."""
+"""Local accounts, passwords, lockout, OIDC role mapping and session expiry (services/auth.py).
+
+The users/audit/purge commands are tested in tests/test_cli.py."""
 
 from __future__ import annotations
 
-import os
-import sqlite3
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 
-import openpyxl
 import pytest
 from sqlalchemy import select
 
-from oovgeo import auth
+from oovgeo.access import Identity
+from oovgeo.services import auth
 from oovgeo.store import schema
 
 GOOD = "Lange-zin met 4 woorden!"
@@ -99,67 +97,6 @@ def test_oidc_roles_from_groups():
 
 
 def test_session_expiry():
-    who = auth.Identity("jan", "analist", "local", datetime(2026, 1, 1, 8, tzinfo=UTC))
+    who = Identity("jan", "analist", "local", datetime(2026, 1, 1, 8, tzinfo=UTC))
     assert not auth.session_expired(who, datetime(2026, 1, 1, 15, 59, tzinfo=UTC), 8)
     assert auth.session_expired(who, datetime(2026, 1, 1, 16, 1, tzinfo=UTC), 8)
-
-
-def cli(home, *args, stdin=None):
-    env = {**os.environ, "OOVGEO_HOME": str(home)}
-    env.pop("OOVGEO_DATABASE_URL", None)
-    return subprocess.run(
-        [sys.executable, "-m", "oovgeo.cli", *args],
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def test_users_audit_verify_and_review_from_the_command_line(tmp_path):
-    home = tmp_path / "home"
-    weak = cli(
-        home, "users", "add", "jan", "--rol", "analist", "--wachtwoord-stdin", stdin="kort\n"
-    )
-    assert weak.returncode == 2 and "te zwak" in weak.stderr
-    ok = cli(
-        home, "users", "add", "jan", "--rol", "analist", "--wachtwoord-stdin", stdin=GOOD + "\n"
-    )
-    assert ok.returncode == 0, ok.stderr
-    assert cli(home, "users", "role", "jan", "coordinator").returncode == 0
-    assert "coordinator" in cli(home, "users", "list").stdout
-    out = tmp_path / "toegang.xlsx"
-    assert cli(home, "users", "review", "--out", str(out)).returncode == 0
-    sheet = openpyxl.load_workbook(out).active
-    rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:2] == ("gebruiker", "rol") and rows[1][:2] == ("jan", "coordinator")
-
-    verified = cli(home, "audit", "verify")
-    assert verified.returncode == 0 and "intact" in verified.stdout
-
-    # someone with database access edits history behind oovgeo's back
-    con = sqlite3.connect(home / "oovgeo.db")
-    con.execute("DROP TRIGGER audit_log_no_update")
-    con.execute("UPDATE audit_log SET actor = 'iemand anders' WHERE id = 1")
-    con.commit()
-    con.close()
-    broken = cli(home, "audit", "verify")
-    assert broken.returncode == 1 and "breekt bij regel 1" in broken.stderr
-
-
-def test_purge_from_the_command_line(tmp_path, shared_data):
-    home = tmp_path / "home"
-    cli(home, "boundaries", "load", str(shared_data / "buurten_2025.geojson"))
-    csv = tmp_path / "s.csv"
-    csv.write_text(
-        "melding_id;datum;thema;bron;x;y\nA;01-03-2020;woonoverlast;boa;83065;436518\n"
-        "B;01-03-2024;woonoverlast;boa;83065;436518\n",
-        encoding="utf-8",
-    )
-    assert cli(home, "import", "signals", str(csv)).returncode == 0
-    # signals are kept 60 months: A until 2025-03-01, B until 2029-03-01
-    done = cli(home, "purge", "--datum", "2025-03-02")
-    assert done.returncode == 0 and "signals 1" in done.stdout
-    con = sqlite3.connect(home / "oovgeo.db")
-    assert [r[0] for r in con.execute("select source_id from signals")] == ["B"]

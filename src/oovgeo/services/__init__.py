@@ -1,0 +1,1 @@
+"""Orchestration that reads files and writes the store: imports, operations, accounts and login."""

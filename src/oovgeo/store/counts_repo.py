@@ -1,0 +1,175 @@
+"""Counting queries over signals and interventions, for the analysis modules.
+
+Every function runs one query and returns plain rows or numbers; the pandas work (tables,
+rates, series) happens in ``oovgeo.analysis``. The database does the counting (GROUP BY), so
+only small results leave it. Nothing here applies disclosure rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Table, and_, case, func, select
+from sqlalchemy.engine import Connection
+
+from oovgeo.store.schema import record_table
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user selected; plain values so they can key a cache."""
+
+    start: date
+    end: date  # inclusive
+    kind: str = "signals"
+    themes: tuple[str, ...] = field(default=())  # empty = all
+    sources: tuple[str, ...] = field(default=())  # empty = all (signals only)
+
+    @property
+    def days(self) -> int:
+        """Length of the period in days."""
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Filters:
+        """Return the period of equal length just before this one."""
+        end = self.start - timedelta(days=1)
+        return Filters(
+            end - timedelta(days=self.days - 1), end, self.kind, self.themes, self.sources
+        )
+
+
+def filter_conditions(tbl: Table, filters: Filters) -> list:
+    """Return the theme and source conditions of ``filters`` on ``tbl`` (no date conditions)."""
+    conds = []
+    if filters.themes:
+        conds.append(tbl.c.thema.in_(filters.themes))
+    if filters.sources and "bron" in tbl.c:
+        conds.append(tbl.c.bron.in_(filters.sources))
+    return conds
+
+
+def _code(tbl: Table, level: str):
+    return tbl.c.buurt_code if level == "buurt" else tbl.c.wijk_code
+
+
+def _in_period(tbl: Table, filters: Filters) -> list:
+    return [
+        tbl.c.datum >= filters.start,
+        tbl.c.datum <= filters.end,
+        *filter_conditions(tbl, filters),
+    ]
+
+
+def area_counts(conn: Connection, filters: Filters, level: str) -> list[tuple[str, int, int]]:
+    """``(code, count, prev_count)`` per area at ``level``: this period and the one before.
+
+    Records without a code at ``level`` are left out (see `unplaced_count`).
+    """
+    tbl = record_table(filters.kind)
+    code = _code(tbl, level)
+    prev = filters.previous()
+    in_now = and_(tbl.c.datum >= filters.start, tbl.c.datum <= filters.end)
+    in_prev = and_(tbl.c.datum >= prev.start, tbl.c.datum <= prev.end)
+    query = (
+        select(
+            code.label("code"),
+            func.sum(case((in_now, 1), else_=0)).label("count"),
+            func.sum(case((in_prev, 1), else_=0)).label("prev_count"),
+        )
+        .where(
+            tbl.c.datum >= prev.start,
+            tbl.c.datum <= filters.end,
+            code.is_not(None),
+            *filter_conditions(tbl, filters),
+        )
+        .group_by(code)
+    )
+    return [tuple(r) for r in conn.execute(query)]
+
+
+def unplaced_count(conn: Connection, filters: Filters, level: str) -> int:
+    """Count records of the period that have no area at ``level`` (only an area code, or none)."""
+    tbl = record_table(filters.kind)
+    query = select(func.count()).where(*_in_period(tbl, filters), _code(tbl, level).is_(None))
+    return conn.execute(query).scalar_one()
+
+
+def point_coordinates(conn: Connection, filters: Filters) -> list[tuple[float, float]]:
+    """RD ``(x, y)`` of the point records of the period (server-side use only)."""
+    tbl = record_table(filters.kind)
+    query = select(tbl.c.x, tbl.c.y).where(*_in_period(tbl, filters), tbl.c.x.is_not(None))
+    return [tuple(r) for r in conn.execute(query)]
+
+
+def grouped(conn: Connection, filters: Filters, keys: list[str]) -> list[tuple]:
+    """``(*key values, count)`` per combination of ``keys`` with every key present."""
+    tbl = record_table(filters.kind)
+    cols = [tbl.c[k] for k in keys]
+    query = (
+        select(*cols, func.count().label("count"))
+        .where(*_in_period(tbl, filters), *[c.is_not(None) for c in cols])
+        .group_by(*cols)
+    )
+    return [tuple(r) for r in conn.execute(query)]
+
+
+def per_day(conn: Connection, filters: Filters, split: str | None, start: date) -> list[tuple]:
+    """``(datum, [split value,] aantal)`` per day from ``start`` to ``filters.end``."""
+    tbl = record_table(filters.kind)
+    columns = [tbl.c.datum] + ([tbl.c[split]] if split else [])
+    query = (
+        select(*columns, func.count().label("aantal"))
+        .where(tbl.c.datum >= start, tbl.c.datum <= filters.end, *filter_conditions(tbl, filters))
+        .group_by(*columns)
+    )
+    return [tuple(r) for r in conn.execute(query)]  # plain tuples: pandas is slow on Rows
+
+
+def data_until(conn: Connection, kind: str = "signals") -> dict[str, date]:
+    """Per source (or 'alle' for interventions) the latest date present: data runs to there."""
+    tbl = record_table(kind)
+    if "bron" in tbl.c:
+        rows = conn.execute(select(tbl.c.bron, func.max(tbl.c.datum)).group_by(tbl.c.bron)).all()
+        return {bron: d for bron, d in rows}
+    latest = conn.execute(select(func.max(tbl.c.datum))).scalar()
+    return {"alle": latest} if latest else {}
+
+
+def _area_period(tbl: Table, filters: Filters, level: str, code: str | None) -> list:
+    """Conditions for the records of the period, optionally of one area."""
+    conds = _in_period(tbl, filters)
+    if code is not None:
+        conds.append(_code(tbl, level) == code)
+    return conds
+
+
+def count_in_area(conn: Connection, filters: Filters, level: str, code: str | None) -> int:
+    """Count records of the period in area ``code`` (None: everywhere)."""
+    tbl = record_table(filters.kind)
+    query = select(func.count()).where(*_area_period(tbl, filters, level, code))
+    return conn.execute(query).scalar_one()
+
+
+def count_per_value(
+    conn: Connection, filters: Filters, column: str, level: str, code: str | None
+) -> dict[Any, int]:
+    """Count records of the period in area ``code`` (None: all) per value of ``column``."""
+    tbl = record_table(filters.kind)
+    query = select(tbl.c[column], func.count()).where(*_area_period(tbl, filters, level, code))
+    return dict(conn.execute(query.group_by(tbl.c[column])).all())
+
+
+def dates_in_area(
+    conn: Connection, filters: Filters, level: str, code: str, first: date, end: date
+) -> list[date]:
+    """Return the date of each record in area ``code`` from ``first`` to ``end`` (with themes)."""
+    tbl = record_table(filters.kind)
+    query = select(tbl.c.datum).where(
+        tbl.c.datum >= first,
+        tbl.c.datum <= end,
+        _code(tbl, level) == code,
+        *filter_conditions(tbl, filters),
+    )
+    return list(conn.execute(query).scalars())
