@@ -13,22 +13,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import streamlit as st
-from sqlalchemy import Engine
 
 from oovgeo import access
 from oovgeo import operations as ops
 from oovgeo.config import ConfigError, Settings, load_settings
 from oovgeo.services import auth
 from oovgeo.static_assets import ensure_static, use_local_assets
+from oovgeo.store.db import Engine
+from oovgeo.ui import state
 
 ROOT = Path(__file__).resolve().parents[3]
 
-# Session keys: this module owns them.
-IDENTITY_KEY = "oovgeo_identity"
-EXPIRED_KEY = "oovgeo_session_expired"
-# Set while the session presents a meeting pack: every page leads back to the presentation,
-# and only a new login leaves it (the screen may be left unattended in a meeting room).
-PRESENTING_KEY = "oovgeo_presenting"
+# The login key, for tests that seed a logged-in session (ui.state owns every key).
+IDENTITY_KEY = state.key("identity")
+# "presenting" is set while the session presents a meeting pack: every page leads back to the
+# presentation, and only a new login leaves it (the screen may be left unattended in a room).
 
 
 @dataclass(frozen=True)
@@ -73,7 +72,7 @@ def origin() -> str:
 def _oidc_identity(settings: Settings) -> access.Identity | None:
     if not st.user.is_logged_in:
         return None
-    known = st.session_state.get(IDENTITY_KEY)
+    known = state.get("identity")
     if known is not None:
         return known
     claims = st.user.to_dict()
@@ -88,7 +87,7 @@ def _oidc_identity(settings: Settings) -> access.Identity | None:
     auth.record_event(
         engine, identity, "login", name, origin=origin(), result="ok" if role else "geen_rol"
     )
-    st.session_state[IDENTITY_KEY] = identity
+    state.put("identity", identity)
     return identity
 
 
@@ -97,15 +96,15 @@ def current_identity(settings: Settings) -> access.Identity | None:
     if settings.get("auth.mode") == "oidc":
         identity = _oidc_identity(settings)
     else:
-        identity = st.session_state.get(IDENTITY_KEY)
+        identity = state.get("identity")
     if identity is None:
         return None
     if auth.session_expired(identity, datetime.now(UTC), settings.get("auth.session_hours")):
         auth.record_event(
             ops.open_store(settings), identity, "session_expired", identity.name, origin=origin()
         )
-        st.session_state.pop(IDENTITY_KEY, None)
-        st.session_state[EXPIRED_KEY] = True
+        state.clear("identity")
+        state.put("expired", True)
         if identity.method == "oidc":
             st.logout()
         return None
@@ -115,7 +114,7 @@ def current_identity(settings: Settings) -> access.Identity | None:
 def _login(settings: Settings) -> None:
     """The login screen; touches the store only when a login is submitted."""
     st.title("oovgeo · inloggen")
-    if st.session_state.pop(EXPIRED_KEY, False):
+    if state.clear("expired"):
         st.info("Uw sessie is verlopen. Log opnieuw in.")
     if settings.get("auth.mode") == "oidc":
         if st.button("Inloggen met het gemeenteaccount"):
@@ -130,7 +129,7 @@ def _login(settings: Settings) -> None:
     engine = ops.open_store(settings)
     identity = auth.authenticate(engine, username, password, origin=origin())
     if identity is not None:
-        st.session_state[IDENTITY_KEY] = identity
+        state.put("identity", identity)
         st.rerun()
     if auth.user_count(engine) == 0:
         st.error(
@@ -145,23 +144,23 @@ def _login(settings: Settings) -> None:
 
 def _logout(settings: Settings, identity: access.Identity) -> None:
     auth.record_event(ops.open_store(settings), identity, "logout", identity.name, origin=origin())
-    st.session_state.pop(IDENTITY_KEY, None)
+    state.clear("identity")
     if identity.method == "oidc":
         st.logout()
 
 
 def start_presentation(meeting: str, on: str) -> None:
     """Lock this session into presenting ``meeting`` of date ``on`` (ISO)."""
-    st.session_state[PRESENTING_KEY] = {"meeting": meeting, "date": on}
+    state.put("presenting", {"meeting": meeting, "date": on})
 
 
 def presenting() -> dict | None:
-    return st.session_state.get(PRESENTING_KEY)
+    return state.get("presenting")
 
 
 def end_presentation(settings: Settings, identity: access.Identity) -> None:
     """Leave the presentation by logging out: the normal view comes back after a login."""
-    st.session_state.pop(PRESENTING_KEY, None)
+    state.clear("presenting")
     _logout(settings, identity)
 
 
@@ -194,6 +193,7 @@ def frame(page: str) -> Context:
     st.set_page_config(page_title="oovgeo", page_icon=":material/map:", layout="wide")
     try:
         settings = load_settings()
+        access.check_role_map(settings.oidc_role_map)  # role names live in access, not config
     except ConfigError as exc:
         st.error(f"De configuratie is niet in orde: {exc}")
         st.stop()

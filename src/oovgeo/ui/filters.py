@@ -1,7 +1,7 @@
 """The shared filters (period, themes, sources) in the sidebar.
 
 Streamlit's pages/ mode forgets widget values on a page switch, so the chosen values live
-under plain session keys owned here, and each widget is seeded from them.
+under plain session keys (registered in ``ui.state``), and each widget is seeded from them.
 """
 
 from __future__ import annotations
@@ -12,11 +12,7 @@ import streamlit as st
 
 from oovgeo.analysis.aggregate import Filters
 from oovgeo.config import Settings
-
-PERIOD_KEY = "oovgeo_filter_period"
-RANGE_KEY = "oovgeo_filter_range"
-THEMES_KEY = "oovgeo_filter_themes"
-SOURCES_KEY = "oovgeo_filter_sources"
+from oovgeo.ui import state
 
 # Period presets: label -> function(today) -> (start, end)
 PERIODS = {
@@ -31,8 +27,8 @@ CUSTOM = "Eigen periode"
 DEFAULT_PERIOD = "Laatste 4 weken"
 
 
-def _remember(widget_key: str, state_key: str) -> None:
-    st.session_state[state_key] = st.session_state[widget_key]
+def _remember(widget_key: str, name: str) -> None:
+    state.put(name, st.session_state[widget_key])
 
 
 # Protected audiences choose from fixed, non-overlapping blocks of four weeks: with free or
@@ -40,7 +36,6 @@ def _remember(widget_key: str, state_key: str) -> None:
 # request hides (P3).
 BLOCK_EPOCH = date(2024, 1, 1)  # a Monday
 BLOCK_DAYS = 28
-BLOCK_KEY = "oovgeo_filter_block"
 
 
 def four_week_blocks(today: date, n: int = 26) -> list[tuple[date, date]]:
@@ -56,16 +51,16 @@ def four_week_blocks(today: date, n: int = 26) -> list[tuple[date, date]]:
 def _block_filters(today: date) -> tuple[date, date]:
     blocks = four_week_blocks(today)
     labels = [f"{s:%d-%m-%Y} t/m {e:%d-%m-%Y}" for s, e in blocks]
-    chosen = st.session_state.get(BLOCK_KEY, labels[0])
+    chosen = state.get("filter_block") or labels[0]
     st.sidebar.selectbox(
         "Periode (blokken van 4 weken)",
         labels,
         index=labels.index(chosen) if chosen in labels else 0,
         key="w_block",
         on_change=_remember,
-        args=("w_block", BLOCK_KEY),
+        args=("w_block", "filter_block"),
     )
-    return blocks[labels.index(st.session_state.get(BLOCK_KEY, labels[0]))]
+    return blocks[labels.index(state.get("filter_block") or labels[0])]
 
 
 def sidebar_filters(
@@ -78,18 +73,22 @@ def sidebar_filters(
         themes, sources = _themes_and_sources(settings)
         return Filters(start=start, end=end, themes=themes, sources=sources)
     options = [*PERIODS, CUSTOM]
-    period = st.session_state.get(PERIOD_KEY, DEFAULT_PERIOD)
+    period = state.get("filter_period") or DEFAULT_PERIOD
     st.sidebar.selectbox(
         "Periode",
         options,
         index=options.index(period) if period in options else 0,
         key="w_period",
         on_change=_remember,
-        args=("w_period", PERIOD_KEY),
+        args=("w_period", "filter_period"),
     )
-    period = st.session_state.get(PERIOD_KEY, period)
+    period = state.get("filter_period") or period
     if period == CUSTOM:
-        chosen = st.session_state.get(RANGE_KEY, PERIODS[DEFAULT_PERIOD](today))
+        chosen = (
+            state.get("filter_range")
+            if state.is_set("filter_range")
+            else PERIODS[DEFAULT_PERIOD](today)
+        )
         st.sidebar.date_input(
             "Van - tot en met",
             value=chosen,
@@ -97,9 +96,9 @@ def sidebar_filters(
             format="DD-MM-YYYY",
             key="w_range",
             on_change=_remember,
-            args=("w_range", RANGE_KEY),
+            args=("w_range", "filter_range"),
         )
-        chosen = st.session_state.get(RANGE_KEY, chosen)
+        chosen = state.get("filter_range") if state.is_set("filter_range") else chosen
         start, end = (chosen[0], chosen[-1]) if chosen else PERIODS[DEFAULT_PERIOD](today)
     else:
         start, end = PERIODS[period](today)
@@ -113,20 +112,20 @@ def _themes_and_sources(settings: Settings) -> tuple[tuple[str, ...], tuple[str,
     st.sidebar.multiselect(
         "Thema's (leeg = alle)",
         list(themes),
-        default=st.session_state.get(THEMES_KEY, []),
+        default=state.get("filter_themes"),
         format_func=themes.get,
         key="w_themes",
         on_change=_remember,
-        args=("w_themes", THEMES_KEY),
+        args=("w_themes", "filter_themes"),
     )
     sources = settings.labels("sources")
     st.sidebar.multiselect(
         "Bronnen (leeg = alle)",
         list(sources),
-        default=st.session_state.get(SOURCES_KEY, []),
+        default=state.get("filter_sources"),
         format_func=sources.get,
         key="w_sources",
         on_change=_remember,
-        args=("w_sources", SOURCES_KEY),
+        args=("w_sources", "filter_sources"),
     )
-    return tuple(st.session_state.get(THEMES_KEY, ())), tuple(st.session_state.get(SOURCES_KEY, ()))
+    return tuple(state.get("filter_themes")), tuple(state.get("filter_sources"))

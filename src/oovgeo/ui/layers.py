@@ -18,12 +18,13 @@ from oovgeo.analysis import density, hotspots
 from oovgeo.analysis.aggregate import Filters, coordinates, counts_by_area
 from oovgeo.maps import escape, image_overlay, to_web
 from oovgeo.store.areas_repo import load_areas
+from oovgeo.ui.loaders import TTL
 
 UNITS = {"buurt": "Buurten", "grid": "Raster van 250 m"}
 HOT, COLD = "#b2182b", "#2166ac"
 
 
-@st.cache_data(ttl=300, max_entries=32, show_spinner="Warmtekaart berekenen...")
+@st.cache_data(ttl=TTL, max_entries=32, show_spinner="Warmtekaart berekenen...")
 def heat_image(
     url: str,
     start: date,
@@ -65,7 +66,7 @@ def add_heat_layer(
     image_overlay(m, png, (lon0, lat0, lon1, lat1), name="Warmtekaart")
 
 
-@st.cache_data(ttl=300, max_entries=32, show_spinner="Hotspots berekenen...")
+@st.cache_data(ttl=TTL, max_entries=32, show_spinner="Hotspots berekenen...")
 def hotspot_units(
     url: str,
     edition: int,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import altair as alt
 import streamlit as st
 
 from oovgeo.analysis.profile import ProfileView
+from oovgeo.report.charts import monthly_chart
 
 MISSING_NOTE = "Lege plekken: te weinig meldingen om te tonen, of geen inwonertal bekend."
 
@@ -21,13 +21,7 @@ def show_profile(name: str, level: str, view: ProfileView, period_text: str) -> 
         st.dataframe(view.themes, hide_index=True, width="stretch")
     with right:
         st.markdown("**Signalen per maand (24 maanden)**")
-        chart = (
-            alt.Chart(view.trend)
-            .mark_line(point=True)
-            .encode(x=alt.X("maand:T", title=None), y=alt.Y("aantal:Q", title="signalen"))
-            .properties(height=220)
-        )
-        st.altair_chart(chart, width="stretch")
+        st.altair_chart(monthly_chart(view.trend), width="stretch")
         if not view.top_buurten.empty:
             st.markdown("**Buurten met de meeste signalen**")
             st.dataframe(view.top_buurten, hide_index=True, width="stretch")
