@@ -132,6 +132,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Literal
 
 import geopandas as gpd
 import numpy as np
@@ -139,6 +140,8 @@ import pandas as pd
 import shapely
 from scipy import stats
 from scipy.spatial import cKDTree
+
+Side = Literal["left", "right"]  # np.searchsorted's side
 
 DROP = "daling na interventies"
 RISE = "stijging"
@@ -311,7 +314,7 @@ def effect_per_intervention(
         keys = np.sort(s_wid[placed] * span + (s_day[placed] - base))
         w = np.where(has_wijk, i_wid, 0) * span - base
 
-        def count(lo: np.ndarray, hi: np.ndarray, lo_side: str, hi_side: str) -> np.ndarray:
+        def count(lo: np.ndarray, hi: np.ndarray, lo_side: Side, hi_side: Side) -> np.ndarray:
             return np.searchsorted(keys, w + hi, side=hi_side) - np.searchsorted(
                 keys, w + lo, side=lo_side
             )

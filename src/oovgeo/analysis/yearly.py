@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy.engine import Connection
 
 from oovgeo.analysis.aggregate import Filters, grouped_counts
 from oovgeo.analysis.compare import compare_table, protect_comparison
 from oovgeo.privacy import Disclosure
+from oovgeo.store.db import Connection
 
 
 def year_tables(

@@ -54,7 +54,8 @@ def read_population(path: str | Path) -> pd.DataFrame:
     header_at = next(index for index, row in enumerate(rows) if any(cell.strip() for cell in row))
     positions = _population_columns(rows[header_at], path.name)
 
-    records, problems = [], []
+    records: list = []
+    problems: list[str] = []
     for index in range(header_at + 1, len(rows)):
         row = rows[index]
         if not any(cell.strip() for cell in row):

@@ -18,9 +18,8 @@ from oovgeo.report.pack.model import (
 from oovgeo.report.pack.slides import REGISTRY, SlideContext
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine  # type only: the store opens connections
-
     from oovgeo.access import Identity
+    from oovgeo.store.db import Engine  # type only: the store opens connections
 
 
 def build_pack(

@@ -30,7 +30,7 @@ from oovgeo.store.pack_repo import intervention_outcome_counts, signal_counts_pe
 from oovgeo.store.shortlist import OPEN_STATUSES, list_items
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine  # type only: the store opens connections
+    from oovgeo.store.db import Engine  # type only: the store opens connections
 
 
 # --- data ----------------------------------------------------------------------------------------
