@@ -64,6 +64,7 @@ class _Bar:
 
 
 def cmd_demo(args, settings) -> int:
+    """Create the demo database, unless the store already holds data."""
     engine = ops.open_store(settings)
     if ops.has_data(engine) and not args.boundaries:
         with engine.connect() as conn:
@@ -91,6 +92,7 @@ def cmd_demo(args, settings) -> int:
 
 
 def cmd_serve(args, settings) -> int:
+    """Start the web app (Streamlit) on the store."""
     root = Path(__file__).resolve().parents[2]
     app = root / "app.py"
     if not app.exists():
@@ -149,6 +151,7 @@ def _ask_password(from_stdin: bool = False) -> str:
 
 
 def cmd_status(args, settings) -> int:
+    """Print the status of the store: database, edition, areas and records."""
     engine = ops.open_store(settings)
     with engine.connect() as conn:
         edition = active_edition(conn, settings.get("boundaries.edition"))
@@ -189,6 +192,7 @@ def cmd_status(args, settings) -> int:
 
 
 def cmd_boundaries(args, settings) -> int:
+    """Load boundary files or fetch the boundaries of a year."""
     engine = ops.open_store(settings)
     if args.action == "load":
         paths = [Path(p) for p in args.files]
@@ -208,6 +212,7 @@ def cmd_boundaries(args, settings) -> int:
 
 
 def cmd_population(args, settings) -> int:
+    """Load population figures from a file."""
     engine = ops.open_store(settings)
     result = ops.load_population(engine, Path(args.file))
     print(
@@ -218,6 +223,7 @@ def cmd_population(args, settings) -> int:
 
 
 def cmd_import(args, settings) -> int:
+    """Import a file of records."""
     engine = ops.open_store(settings)
     path = Path(args.file)
     report = ops.run_import(
@@ -239,6 +245,7 @@ def cmd_import(args, settings) -> int:
 
 
 def cmd_police(args, settings) -> int:
+    """Import a police data file."""
     path = Path(args.file)
     result = ops.import_police(
         ops.open_store(settings),
@@ -257,6 +264,7 @@ def cmd_police(args, settings) -> int:
 
 
 def cmd_quarantine(args, settings) -> int:
+    """Write the rejected (quarantined) rows to a CSV or XLSX file."""
     engine = ops.open_store(settings)
     with engine.connect() as conn:
         frame = records.quarantine_frame(conn, cli_identity(), kind=args.soort, batch_id=args.batch)
@@ -267,6 +275,7 @@ def cmd_quarantine(args, settings) -> int:
 
 
 def cmd_users(args, settings) -> int:
+    """Manage users: add, disable, enable, change role, or write the access review."""
     engine = ops.open_store(settings)
     actor = cli_identity().name
     if args.action == "add":
@@ -297,6 +306,7 @@ def cmd_users(args, settings) -> int:
 
 
 def cmd_audit(args, settings) -> int:
+    """Verify the audit log's hash chain."""
     with ops.open_store(settings).connect() as conn:
         result = verify_report(conn)
     if result["intact"]:
@@ -311,6 +321,7 @@ def cmd_audit(args, settings) -> int:
 
 
 def cmd_purge(args, settings) -> int:
+    """Delete expired data."""
     today = date.fromisoformat(args.datum) if args.datum else date.today()
     counts = purge(ops.open_store(settings), today, actor=cli_identity().name)
     print(
@@ -320,6 +331,7 @@ def cmd_purge(args, settings) -> int:
 
 
 def cmd_backup(args, settings) -> int:
+    """Write a backup of the store to a file."""
     counts = backup(ops.open_store(settings), Path(args.file))
     print(
         f"Back-up geschreven naar {args.file}: {counts['signals']} signalen, "
@@ -329,6 +341,7 @@ def cmd_backup(args, settings) -> int:
 
 
 def cmd_restore(args, settings) -> int:
+    """Restore the store from a backup file."""
     counts = restore(ops.open_store(settings), Path(args.file))
     print(
         f"Teruggezet uit {args.file}: {counts['signals']} signalen, "
@@ -338,7 +351,7 @@ def cmd_restore(args, settings) -> int:
 
 
 def _day(text: str, what: str) -> date:
-    """A date as typed on the command line: jjjj-mm-dd or dd-mm-jjjj."""
+    """Parse a date as typed on the command line: jjjj-mm-dd or dd-mm-jjjj."""
     for pattern in ("%Y-%m-%d", "%d-%m-%Y"):
         try:
             return datetime.strptime(text.strip(), pattern).date()
@@ -348,6 +361,7 @@ def _day(text: str, what: str) -> date:
 
 
 def cmd_pack(args, settings) -> int:
+    """Build the meeting pack for a meeting type and date."""
     on = _day(args.datum, "--date") if args.datum else date.today()
     start = _day(args.van, "--van") if args.van else None
     pack_period(meeting_type(settings, args.meeting), on, start)  # checks before the heavy part
@@ -408,6 +422,7 @@ def cmd_pack(args, settings) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """Build the command-line argument parser."""
     p = argparse.ArgumentParser(
         prog="oovgeo",
         description="oovgeo: signalen, interventies en CBS-gebieden voor het OOV-team.",
@@ -530,6 +545,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings(config_file=args.config or True)

@@ -41,7 +41,7 @@ class Setting:
 
 
 def _decimal(value: Any) -> float:
-    """A number, also written with a Dutch decimal comma (``"0,25"``); raises ValueError.
+    """Parse a number, also written with a Dutch decimal comma (``"0,25"``); raises ValueError.
 
     Config imports nothing of the project, so it cannot use ``oovgeo.dutch.parse_number``.
     """
@@ -51,7 +51,7 @@ def _decimal(value: Any) -> float:
 
 
 def _rule(test: Callable[[Any], bool], text: str) -> Check:
-    """A validator refusing values for which ``test`` is false, as "instelling KEY TEXT"."""
+    """Return a validator refusing values for which ``test`` is false, as "instelling KEY TEXT"."""
 
     def check(key: str, value: Any) -> Any:
         if not test(value):
@@ -74,7 +74,7 @@ def _non_negative_factors(key: str, value: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _code_list(key: str, rows: list[Any]) -> list[dict[str, str]]:
-    """A list of {code, label, colour}: valid unique codes, colour defaulted."""
+    """Return a list of {code, label, colour}: valid unique codes, colour defaulted."""
     _check_codes(key, rows)
     return [
         {"code": r["code"], "label": r["label"], "colour": r.get("colour", "#777777")} for r in rows
@@ -349,7 +349,7 @@ _BY_KEY = {s.key: s for s in SETTINGS}
 
 
 def default(key: str) -> Any:
-    """The built-in default of setting ``key`` (the one place defaults are written).
+    """Return the built-in default of setting ``key`` (the one place defaults are written).
 
     >>> default("privacy.min_inhabitants")
     50
@@ -388,7 +388,7 @@ class Settings:
     errors: tuple[str, ...] = field(default=())
 
     def get(self, key: str) -> Any:
-        """The resolved value of setting ``key``."""
+        """Return the resolved value of setting ``key``."""
         return self.values[key]
 
     @property
@@ -418,22 +418,26 @@ class Settings:
 
     @property
     def home(self) -> Path:
+        """Return the home folder as an absolute path."""
         return Path(self.values["home"]).expanduser().resolve()
 
     @property
     def database_url(self) -> str:
+        """Return the database URL; default: SQLite ``oovgeo.db`` in the home folder."""
         url = self.values["database_url"]
         return url or f"sqlite:///{self.home / 'oovgeo.db'}"
 
     @property
     def gemeenten(self) -> list[str]:
+        """Return the configured municipality codes."""
         return list(self.values["gemeenten"])
 
     def codes(self, kind: str) -> list[Code]:
-        """Configured code list: ``themes``, ``sources``, ``partners`` or ``outcomes``."""
+        """Return a configured code list: ``themes``, ``sources``, ``partners`` or ``outcomes``."""
         return [Code(**row) for row in self.values[kind]]
 
     def labels(self, kind: str) -> dict[str, str]:
+        """Return the labels of a configured code list by code."""
         return {c.code: c.label for c in self.codes(kind)}
 
 
@@ -507,7 +511,7 @@ _MEETING_KEYS = {
 
 
 def _meeting_date(where: str, value: Any) -> date:
-    """A past meeting date: a TOML date, or text as jjjj-mm-dd or dd-mm-jjjj."""
+    """Parse a past meeting date: a TOML date, or text as jjjj-mm-dd or dd-mm-jjjj."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):

@@ -390,7 +390,7 @@ def _snap_shared_edges(buurten: list[dict]) -> None:
 
 
 def _town_outline(rng: np.random.Generator) -> shapely.Polygon:
-    """An irregular, star-shaped outline of TOWN_AREA_M2 around TOWN_CENTRE."""
+    """Return an irregular, star-shaped outline of TOWN_AREA_M2 around TOWN_CENTRE."""
     theta = np.linspace(0, 2 * np.pi, 240, endpoint=False)
     radius = np.ones_like(theta)
     for k, amplitude in ((2, 0.10), (3, 0.07), (4, 0.04), (5, 0.03)):
@@ -404,7 +404,7 @@ def _town_outline(rng: np.random.Generator) -> shapely.Polygon:
 def _relaxed_cells(
     rng: np.random.Generator, polygon: shapely.Geometry, n: int, iterations: int = 5
 ) -> list[shapely.Geometry]:
-    """n Voronoi cells filling polygon, made roughly equal by Lloyd relaxation."""
+    """Return n Voronoi cells filling polygon, made roughly equal by Lloyd relaxation."""
     points = _sample_in_polygon(rng, polygon, n)
     for _ in range(iterations):
         cells = _voronoi_cells(points, polygon)
@@ -418,7 +418,7 @@ def _voronoi_cells(points: np.ndarray, polygon: shapely.Geometry) -> np.ndarray:
 
 
 def _order_wijk_cells(cells: list[shapely.Geometry]) -> list[shapely.Geometry]:
-    """The cell nearest the town centre first, then the others clockwise from the north."""
+    """Return the cell nearest the town centre first, then the others clockwise from the north."""
     centre = np.asarray(TOWN_CENTRE)
     xy = shapely.get_coordinates(shapely.centroid(cells)) - centre
     first = int(np.argmin(np.hypot(xy[:, 0], xy[:, 1])))
@@ -556,7 +556,7 @@ def _placement_cells(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def _sample_in_polygon(rng: np.random.Generator, geom: shapely.Geometry, n: int) -> np.ndarray:
-    """n uniform points inside geom: draw in the bounding box, keep those inside."""
+    """Draw n uniform points inside geom: sample the bounding box, keep those inside."""
     if n <= 0:
         return np.empty((0, 2))
     xmin, ymin, xmax, ymax = geom.bounds
@@ -618,7 +618,7 @@ def _street_candidates(cells: gpd.GeoDataFrame, exclude: int) -> np.ndarray:
 def _fit_segment(
     rng: np.random.Generator, polygon: shapely.Geometry, tries: int = 300
 ) -> LineString | None:
-    """A random 300-600 m segment lying at least 40 m inside polygon, or None."""
+    """Return a random 300-600 m segment lying at least 40 m inside polygon, or None."""
     inner = polygon.buffer(-40.0)
     if inner.is_empty:
         return None
@@ -873,7 +873,7 @@ def _action_centre(
     relevance: np.ndarray,
     recent_centres: np.ndarray,
 ) -> int:
-    """A recent signal, weighted by theme, 500 m from the last 9 months' actions if possible."""
+    """Draw a recent signal, weighted by theme, 500 m from the last 9 months' actions if we can."""
     weight = relevance[signals["theme"][pool]] + 1e-9
     candidates = rng.choice(pool, size=40, p=weight / weight.sum())
     if len(recent_centres) == 0:
@@ -894,7 +894,7 @@ def _action_premises(
     relevance: np.ndarray,
     town: shapely.Geometry,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The centre plus premises with recent signals within 150 m (or points near it)."""
+    """Return the centre plus premises with recent signals within 150 m (or points near it)."""
     cx, cy = signals["x"][centre], signals["y"][centre]
     near = pool[np.hypot(signals["x"][pool] - cx, signals["y"][pool] - cy) <= PREMISE_RADIUS_M]
     near = near[near != centre]
@@ -942,7 +942,7 @@ def _intervention_details(rng: np.random.Generator, rows: dict) -> None:
 
 
 def _final_selection(rng: np.random.Generator, signals: dict, first: int, n_signals: int) -> dict:
-    """The surviving signals after the burn-in, sub-sampled uniformly to n_signals."""
+    """Return the surviving signals after the burn-in, sub-sampled uniformly to n_signals."""
     alive = np.flatnonzero(signals["alive"] & (signals["day"] >= first))
     if len(alive) > n_signals:
         alive = np.sort(rng.choice(alive, size=n_signals, replace=False))
@@ -953,7 +953,7 @@ def _final_selection(rng: np.random.Generator, signals: dict, first: int, n_sign
 
 
 def _cell_hash(x: np.ndarray, y: np.ndarray, size: float) -> np.ndarray:
-    """A deterministic non-negative integer per square cell of ``size`` metres."""
+    """Return a deterministic non-negative integer per square cell of ``size`` metres."""
     ix = np.floor(x / size).astype(np.int64)
     iy = np.floor(y / size).astype(np.int64)
     return np.abs((ix * 73856093) ^ (iy * 19349663)) % 1_000_003

@@ -43,7 +43,7 @@ def _swap(text: str) -> str:
 
 
 def integer(n: int | float) -> str:
-    """A whole number with thousands dots.
+    """Format a whole number with thousands dots.
 
     >>> integer(1234567)
     '1.234.567'
@@ -90,7 +90,7 @@ def short(value: float) -> str:
 
 
 def parse_number(text: str) -> float | None:
-    """A number from its Dutch display (``"1.234"``, ``"−5"``, ``"2,5"``); None otherwise.
+    """Parse a number from its Dutch display (``"1.234"``, ``"−5"``, ``"2,5"``); None otherwise.
 
     >>> parse_number("1.234,5"), parse_number("\u22125"), parse_number("<5")
     (1234.5, -5.0, None)
@@ -130,5 +130,5 @@ def month(value: date) -> str:
 
 
 def period(start: date, end: date) -> str:
-    """An inclusive period as ``"01-01-2025 t/m 31-03-2025"``."""
+    """Format an inclusive period as ``"01-01-2025 t/m 31-03-2025"``."""
     return f"{day(start)} t/m {day(end)}"

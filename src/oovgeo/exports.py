@@ -33,6 +33,7 @@ def safe_cell(value):
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of ``frame`` with formula-safe column names and text cells."""
     out = frame.copy()
     out.columns = [safe_cell(str(c)) for c in out.columns]
     for column in out.columns:
@@ -47,6 +48,7 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "gegevens") -> bytes:
+    """Return ``frame`` as formula-safe XLSX bytes (one sheet, no index)."""
     buf = io.BytesIO()
     safe = safe_frame(frame)
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
@@ -64,7 +66,7 @@ _LAYER_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 
 
 def to_geopackage_bytes(gdf: gpd.GeoDataFrame, layer: str = "gebieden") -> bytes:
-    """A GeoPackage (one layer) in RD New (EPSG:28992), as bytes for a download button.
+    """Return a GeoPackage (one layer) in RD New (EPSG:28992), as bytes for a download button.
 
     Exactly the columns of ``gdf`` are written, no index: select the columns the audience may
     see before calling. Areas in another CRS are reprojected to RD, the CRS Dutch municipal

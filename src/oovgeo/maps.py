@@ -118,7 +118,7 @@ def to_web(
 
 
 def base_map(bounds_rd: tuple[float, float, float, float], basemap: str = "grijs") -> folium.Map:
-    """An empty map fitted to RD bounds, with the chosen basemap (or none)."""
+    """Return an empty map fitted to RD bounds, with the chosen basemap (or none)."""
     if basemap not in BASEMAPS:
         raise ValueError(f"unknown basemap {basemap!r}; choose from {sorted(BASEMAPS)}")
     tiles = BASEMAPS[basemap]
@@ -148,7 +148,7 @@ def area_map(
     tooltip: dict[str, str] | None = None,
     fill: str = "#3b6ea5",
 ) -> folium.Map:
-    """A map of areas (e.g. the wijken) with a tooltip per area.
+    """Return a map of areas (e.g. the wijken) with a tooltip per area.
 
     ``tooltip`` maps column -> Dutch label; only those columns and ``code`` (used to tell
     which area was clicked) go to the browser.
@@ -174,7 +174,7 @@ def area_map(
 
 
 def clicked_area_code(value: dict | None) -> str | None:
-    """The code of the area a user clicked, from ``st_folium``'s return value.
+    """Return the code of the area a user clicked, from ``st_folium``'s return value.
 
     >>> clicked_area_code({"last_active_drawing": {"properties": {"code": "WK062202"}}})
     'WK062202'
@@ -243,7 +243,7 @@ def legend_items(classes: Classes, *, missing: bool | None = None) -> list[tuple
 
 
 def legend_frame(classes: Classes, *, missing: bool | None = None) -> pd.DataFrame:
-    """The legend as a table for ``st.dataframe``: klasse, van, tot, kleur (Dutch numbers)."""
+    """Return the legend as an ``st.dataframe`` table: klasse, van, tot, kleur (Dutch numbers)."""
     rows = []
     for colour, label in legend_items(classes, missing=missing):
         van, _, tot = ("", "", "") if label == MISSING_LABEL else label.partition(" – ")
@@ -252,12 +252,12 @@ def legend_frame(classes: Classes, *, missing: bool | None = None) -> pd.DataFra
 
 
 def legend_html(classes: Classes, title: str, *, missing: bool | None = None) -> str:
-    """A small self-contained legend block (fixed bottom right) with escaped title and labels."""
+    """Build a small self-contained legend block (fixed bottom right), escaping title and labels."""
     return items_legend_html(legend_items(classes, missing=missing), title)
 
 
 def items_legend_html(items: list[tuple[str, str]], title: str) -> str:
-    """The legend block for any list of ``(colour, label)``, e.g. categories."""
+    """Return the legend block for any list of ``(colour, label)``, e.g. categories."""
     rows = "".join(
         '<div style="margin:2px 0;white-space:nowrap;">'
         f'<span style="display:inline-block;width:14px;height:14px;margin-right:6px;'
@@ -445,7 +445,9 @@ def to_web_points(
     size: pd.Series,
     size_range: tuple[float, float] | None = None,
 ) -> dict:
-    """RD points (``x``, ``y``) as GeoJSON for the browser with only ``columns`` (escaped)
+    """Convert RD points to GeoJSON for the browser.
+
+    RD points (``x``, ``y``) as GeoJSON for the browser with only ``columns`` (escaped)
     and a marker radius ``straal`` (4-14 px) scaled from ``size``; nothing else travels.
     ``size_range`` (smallest, largest) scales several layers alike; default: ``size``'s own.
     """
@@ -476,7 +478,7 @@ def to_web_points(
 
 
 def _plain_value(value):
-    """numpy scalars -> Python values for JSON."""
+    """Convert numpy scalars to Python values for JSON."""
     return value.item() if hasattr(value, "item") else value
 
 
@@ -497,7 +499,9 @@ def add_ranked_places(
     colour: str = "#7b3294",
     loose: int = LOOSE_PLACES,
 ) -> None:
-    """Ranked places (RD ``x``, ``y``) as circles sized by ``size``, carrying only ``ident``
+    """Draw ranked places as circles, clustering all but the best.
+
+    Ranked places (RD ``x``, ``y``) as circles sized by ``size``, carrying only ``ident``
     and ``rank``. The best ``loose`` places are always drawn, on top; the others are clustered
     (Leaflet.markercluster, served locally) so thousands stay readable and the page small.
 

@@ -60,6 +60,7 @@ class MeetingType:
 
     @classmethod
     def from_setting(cls, row: Mapping[str, Any]) -> MeetingType:
+        """Build a meeting type from one row of the settings."""
         return cls(
             code=row["code"],
             label=row["label"],
@@ -73,12 +74,12 @@ class MeetingType:
 
 
 def meeting_types(settings: Settings) -> dict[str, MeetingType]:
-    """The configured meeting types by code, in configuration order."""
+    """Return the configured meeting types by code, in configuration order."""
     return {row["code"]: MeetingType.from_setting(row) for row in settings.get("meetings")}
 
 
 def meeting_type(settings: Settings, code: str) -> MeetingType:
-    """The meeting type ``code``; ``MeetingError`` names the configured codes otherwise."""
+    """Return the meeting type ``code``; ``MeetingError`` names the configured codes otherwise."""
     types = meeting_types(settings)
     if code not in types:
         known = ", ".join(types) or "geen"
@@ -87,7 +88,7 @@ def meeting_type(settings: Settings, code: str) -> MeetingType:
 
 
 def previous_meeting(meeting: MeetingType, on: date) -> date:
-    """The latest configured meeting before ``on``, else ``on`` minus the interval.
+    """Return the latest configured meeting before ``on``, else ``on`` minus the interval.
 
     >>> m = MeetingType("x", "X", "beschermd", 14, ("titel",), (date(2026, 1, 5),))
     >>> previous_meeting(m, date(2026, 1, 19)), previous_meeting(m, date(2026, 1, 5))
@@ -103,7 +104,7 @@ def default_period(meeting: MeetingType, on: date) -> tuple[date, date]:
 
 
 def pack_period(meeting: MeetingType, on: date, start: date | None = None) -> tuple[date, date]:
-    """The pack's period: the default, or from ``start`` (``--van``) to the day before ``on``."""
+    """Return the pack's period: default, or ``start`` (``--van``) to the day before ``on``."""
     if start is None:
         return default_period(meeting, on)
     if start >= on:

@@ -72,6 +72,7 @@ class Disclosure:
     min_inhabitants: int = default("privacy.min_inhabitants")
 
     def __post_init__(self) -> None:
+        """Check the limits; raise ValueError for invalid values."""
         if self.threshold < 1:
             raise ValueError("threshold must be at least 1")
         if self.min_inhabitants < 0:
@@ -79,7 +80,7 @@ class Disclosure:
 
     @classmethod
     def from_settings(cls, settings: Settings, *, protected: bool) -> Disclosure:
-        """The configured limits (``privacy.*``) for a protected or exact audience."""
+        """Return the configured limits (``privacy.*``) for a protected or exact audience."""
         return cls(
             protected=protected,
             threshold=settings.suppression_threshold,
@@ -88,7 +89,7 @@ class Disclosure:
 
     @classmethod
     def for_identity(cls, identity: Identity | None, settings: Settings) -> Disclosure:
-        """The disclosure for a logged-in user; no identity fails closed (protected)."""
+        """Return the disclosure for a logged-in user; no identity fails closed (protected)."""
         protected = True if identity is None else bool(identity.protected)
         return cls.from_settings(settings, protected=protected)
 
@@ -109,7 +110,7 @@ def _floats(values: Any) -> np.ndarray:
 
 
 def _bools(values: Any) -> np.ndarray:
-    """A mask as a bool array; a missing entry counts as hidden (fail closed)."""
+    """Return a mask as a bool array; a missing entry counts as hidden (fail closed)."""
     return pd.Series(values).to_numpy(dtype=bool, na_value=True, copy=True)
 
 
@@ -229,7 +230,7 @@ def suppress_table(
     disclosure: Disclosure,
     group_total: bool = True,
 ) -> pd.DataFrame:
-    """A display copy of ``df`` with small counts hidden for protected audiences.
+    """Return a display copy of ``df`` with small counts hidden for protected audiences.
 
     For protected disclosure each count column becomes text (object dtype): hidden cells read
     ``"<k"``, the others their number with Dutch thousands separators, missing values ``""``.
@@ -258,7 +259,7 @@ def suppress_table(
 
 
 def total_label(counts: pd.Series, disclosure: Disclosure) -> str:
-    """The total of ``counts`` as text, hidden when it would expose hidden cells.
+    """Return the total of ``counts`` as text, hidden when it would expose hidden cells.
 
     For protected disclosure the total is hidden when all non-zero cells are hidden and
     still too few to protect each other (see ``complementary_mask``): ``"<k"`` when the total
@@ -370,7 +371,7 @@ def suppress_change(
 
 
 def format_count(n: Any, hidden: Any, threshold: int) -> str:
-    """A count as Dutch text: ``"<k"`` when hidden, else with thousands dots; missing -> ``""``.
+    """Format a count as Dutch text: ``"<k"`` if hidden, else thousands dots; missing -> ``""``.
 
     Examples
     --------

@@ -30,7 +30,7 @@ MEASURES = {
 
 
 def counts_by_area(conn: Connection, filters: Filters, level: str) -> pd.DataFrame:
-    """Records per area code in the period (``count``) and the period before (``prev_count``).
+    """Count records per area code in the period (``count``) and the period before (``prev_count``).
 
     Records without a code at ``level`` (e.g. known only at wijk level) are left out here
     and counted by ``unplaced_count``.
@@ -90,7 +90,9 @@ def coordinates(conn: Connection, filters: Filters) -> tuple[np.ndarray, np.ndar
 
 
 def grouped_counts(conn: Connection, filters: Filters, keys: list[str]) -> pd.DataFrame:
-    """Records of the period per combination of ``keys`` (columns such as ``wijk_code``,
-    ``buurt_code``, ``thema``), with a ``count`` column; records without a key value left out.
+    """Count records of the period per combination of ``keys``.
+
+    ``keys`` are columns such as ``wijk_code``, ``buurt_code``, ``thema``. The result has a
+    ``count`` column; records without a key value are left out.
     """
     return pd.DataFrame(counts_repo.grouped(conn, filters, keys), columns=[*keys, "count"])

@@ -107,6 +107,7 @@ class Classes:
 
     @property
     def k(self) -> int:
+        """Return the number of classes."""
         return len(self.bounds)
 
     @property
@@ -115,10 +116,11 @@ class Classes:
         return EDGE_DIVERGING if self.diverging else EDGE_SEQUENTIAL
 
     def colour(self, index: int) -> str:
-        """The colour of class ``index``; ``-1`` (no value) is grey."""
+        """Return the colour of class ``index``; ``-1`` (no value) is grey."""
         return MISSING_COLOUR if index < 0 else self.colours[index]
 
     def label(self, index: int) -> str:
+        """Return the legend label of class ``index`` (missing label for ``-1``)."""
         return MISSING_LABEL if index < 0 else self.labels[index]
 
 
@@ -155,7 +157,9 @@ def format_number(value: float, decimals: int = 1) -> str:
 
 
 def labels_for(lower: float, bounds: list[float], decimals: int = 1) -> list[str]:
-    """Legend labels ``"0 – 12"``, ``"12 – 25"`` (en dash; negatives with a minus sign "−");
+    """Build the legend labels for the class bounds.
+
+    Legend labels ``"0 – 12"``, ``"12 – 25"`` (en dash; negatives with a minus sign "−");
     more decimals only where rounding would merge two different bounds.
 
     >>> labels_for(0, [4.75, 9.5, 19])

@@ -278,7 +278,7 @@ def compare_table(
 
 
 def protect_comparison(table: pd.DataFrame, disclosure: Disclosure) -> pd.DataFrame:
-    """A display copy of a ``compare_table`` result for ``disclosure`` (P3).
+    """Return a display copy of a ``compare_table`` result for ``disclosure`` (P3).
 
     For protected disclosure:
 
@@ -382,7 +382,7 @@ def _hidden_counts(table: pd.DataFrame, disclosure: Disclosure) -> tuple[np.ndar
 
 
 def _count(value, name: str) -> int:
-    """A non-negative whole count as int; anything else is an error."""
+    """Return a non-negative whole count as int; anything else is an error."""
     number = float(value)
     if not np.isfinite(number) or number < 0 or number != int(number):
         raise ValueError(f"{name} must be a non-negative whole number, got {value!r}")

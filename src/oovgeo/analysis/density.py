@@ -300,7 +300,7 @@ def _mercator_box(grid: DensityGrid) -> tuple[float, float, float, float]:
 
 
 def _web_mercator_values(grid: DensityGrid) -> np.ndarray:
-    """The grid resampled onto a north-up raster regular in Web Mercator (rows north to south)."""
+    """Resample the grid onto a north-up raster regular in Web Mercator (rows north to south)."""
     mx0, my0, mx1, my1 = _mercator_box(grid)
     xmin, ymin, xmax, ymax = grid.bounds_rd
     # Keep roughly one pixel per cell: Web Mercator metres are longer than RD metres by the

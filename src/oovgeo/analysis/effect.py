@@ -433,7 +433,7 @@ def pooled_effect(
 
 
 def _cluster_ids(table: pd.DataFrame, cluster: str | None) -> np.ndarray:
-    """An int64 cluster number per row of ``table``; rows with unknown membership alone."""
+    """Return an int64 cluster number per row of ``table``; rows with unknown membership alone."""
     n = len(table)
     alone = np.arange(n, dtype=np.int64)
     if cluster is None:

@@ -29,7 +29,7 @@ COLOUR = {code: colour for code, _, colour in CLASSES}
 
 
 def effect_class(table: pd.DataFrame, min_before: int = MIN_BEFORE) -> pd.Series:
-    """The class code per row of an ``effect_per_intervention`` table.
+    """Return the class code per row of an ``effect_per_intervention`` table.
 
     >>> t = pd.DataFrame({"n_before": [10, 10, 10, 10, 2, 10],
     ...                   "effect": [0.4, 0.8, 1.05, 1.3, 0.1, np.nan]})
@@ -52,9 +52,10 @@ def effect_class(table: pd.DataFrame, min_before: int = MIN_BEFORE) -> pd.Series
 
 
 def for_map(table: pd.DataFrame) -> pd.DataFrame:
-    """The located rows of an ``effect_per_intervention`` table, ready for the map: class
-    code ``klasse``, its ``kleur`` and label ``effect_tekst``, ``datum_tekst`` (dd-mm-jjjj),
-    ordered from the least telling class to the strongest so those are drawn on top.
+    """Return the located rows of an ``effect_per_intervention`` table, ready for the map.
+
+    Adds class code ``klasse``, its ``kleur`` and label ``effect_tekst``, ``datum_tekst``
+    (dd-mm-jjjj), ordered from the least telling class to the strongest so those are drawn on top.
     """
     located = table[table["x"].notna() & table["y"].notna()].copy()
     located["klasse"] = effect_class(located)

@@ -85,7 +85,7 @@ def queen_weights(gdf: gpd.GeoDataFrame) -> W:
 
 
 def knn_weights(gdf: gpd.GeoDataFrame) -> W:
-    """The ``min(8, n - 1)`` areas with the nearest centroids (distances in metres, RD).
+    """Return the ``min(8, n - 1)`` areas with the nearest centroids (distances in metres, RD).
 
     Examples
     --------

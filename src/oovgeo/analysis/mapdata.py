@@ -98,7 +98,7 @@ def measure_view(table: pd.DataFrame, measure: str, disclosure: Disclosure) -> p
 
 
 def total_text(table: pd.DataFrame, disclosure: Disclosure) -> str:
-    """The municipal total of the period, protected like the cells it sums."""
+    """Return the municipal total of the period, protected like the cells it sums."""
     return total_label(table["count"], disclosure)
 
 

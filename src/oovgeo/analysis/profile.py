@@ -1,4 +1,6 @@
-"""The profile of one wijk (or buurt): its figures against the municipality, themes, trend,
+"""Profile of one wijk (or buurt) against the municipality.
+
+The profile of one wijk (or buurt): its figures against the municipality, themes, trend,
 top buurten, interventions and their outcomes.
 
 Returns raw counts; the page passes every table through ``oovgeo.privacy`` for its audience.
@@ -25,6 +27,8 @@ TREND_MONTHS = 24
 
 @dataclass(frozen=True)
 class AreaProfile:
+    """Profile of one area: figures, themes, trend, top buurten and outcomes."""
+
     code: str
     name: str
     level: str
@@ -36,6 +40,7 @@ class AreaProfile:
 
 
 def level_of(code: str) -> str:
+    """Return ``buurt`` for a code starting with ``BU``, else ``wijk``."""
     return "buurt" if code.startswith("BU") else "wijk"
 
 
@@ -45,14 +50,14 @@ def _per_theme(conn: Connection, filters: Filters, level: str, code: str | None)
 
 
 def _number(value: float) -> str:
-    """A figure or average with one decimal (never negative here)."""
+    """Return a figure or average with one decimal (never negative here)."""
     return dutch.fixed(value, 1)
 
 
 def monthly_counts(
     conn: Connection, filters: Filters, level: str, code: str, end: date
 ) -> pd.DataFrame:
-    """Counts per calendar month for the ``TREND_MONTHS`` months up to ``end``."""
+    """Return counts per calendar month for the ``TREND_MONTHS`` months up to ``end``."""
     first = (pd.Timestamp(end).to_period("M") - (TREND_MONTHS - 1)).to_timestamp().date()
     rows = counts_repo.dates_in_area(conn, filters, level, code, first, end)
     months = pd.period_range(first, end, freq="M")

@@ -132,6 +132,7 @@ class Weights:
     distance_m: float = 50.0
 
     def __post_init__(self) -> None:
+        """Check the weights; raise ValueError (Dutch) for invalid values."""
         for name in ("signal", "source", "theme"):
             if not getattr(self, name) >= 0:
                 raise ValueError(f"doelwitten: gewicht '{name}' mag niet negatief zijn")
@@ -169,6 +170,7 @@ class Weights:
         return cls(**kwargs)
 
     def theme_weight(self, theme: str) -> float:
+        """Return the weight of ``theme`` (1.0 when not configured)."""
         return float(self.theme_weights.get(theme, 1.0))
 
 
@@ -182,17 +184,23 @@ def _number(value: Any) -> float:
 
 
 def group_locations(signals: pd.DataFrame, distance_m: float) -> pd.Series:
-    """Place number per signal (int, -1 for none), numbered in the order of each place's first
-    signal in ``signals``. See the module docstring for how places are formed."""
+    """Return the place number per signal.
+
+    Place number per signal (int, -1 for none), numbered in the order of each place's first
+    signal in ``signals``. See the module docstring for how places are formed.
+    """
     keys, _ = _place_keys(signals, distance_m)
     codes, _ = pd.factorize(pd.Series(keys, dtype=object), use_na_sentinel=True)
     return pd.Series(codes.astype(np.int64), index=signals.index, name="group")
 
 
 def candidate_ids(signals: pd.DataFrame, distance_m: float, today: date | None = None) -> pd.Series:
-    """``candidate_id`` per signal (None for none), as :func:`candidates` assigns them: the
+    """Return the ``candidate_id`` per signal.
+
+    ``candidate_id`` per signal (None for none), as :func:`candidates` assigns them: the
     caller lists a candidate's signals with ``signals[candidate_ids(...) == cid]``. With
-    ``today``, signals after it (or without a date) are left out, as in :func:`candidates`."""
+    ``today``, signals after it (or without a date) are left out, as in :func:`candidates`.
+    """
     keep = np.ones(len(signals), dtype=bool)
     if today is not None:
         keep = _dates_ok(signals, today)
@@ -209,7 +217,7 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
 
 
 def _text(values: pd.Series) -> pd.Series:
-    """Stripped strings (``str`` dtype), blanks as missing."""
+    """Return stripped strings (``str`` dtype), blanks as missing."""
     text = values.astype("str").str.strip()
     return text.where(text.str.len() > 0)
 
@@ -325,8 +333,11 @@ def _place_keys(frame: pd.DataFrame, distance_m: float) -> tuple[np.ndarray, np.
 def _nearest_address(
     points: np.ndarray, anchors: np.ndarray, anchor_keys: np.ndarray, distance_m: float
 ) -> np.ndarray:
-    """Key of the nearest anchor within distance_m per point (None if none); exact ties go to
-    the lowest key."""
+    """Return the key of the nearest anchor per point.
+
+    Key of the nearest anchor within distance_m per point (None if none); exact ties go to
+    the lowest key.
+    """
     table = pd.DataFrame({"x": anchors[:, 0], "y": anchors[:, 1], "k": anchor_keys})
     table = table.sort_values(["x", "y", "k"]).drop_duplicates(["x", "y"])
     ukeys = table["k"].to_numpy(dtype=object)
@@ -386,8 +397,11 @@ def _point_clusters(xy: np.ndarray, distance_m: float) -> np.ndarray:
 
 
 def _pairs_estimate(cell_ids: np.ndarray, spots_per_cell: np.ndarray, width: int) -> float:
-    """Rough number of spot pairs within distance_m, from the grid of distance_m cells: a spot
-    meets about pi/9 of the spots in the 3 x 3 block of cells around it."""
+    """Estimate the number of spot pairs within distance_m.
+
+    Rough number of spot pairs within distance_m, from the grid of distance_m cells: a spot
+    meets about pi/9 of the spots in the 3 x 3 block of cells around it.
+    """
     index = pd.Index(cell_ids)
     block = np.zeros(len(cell_ids))
     for dx in (-1, 0, 1):
@@ -618,7 +632,7 @@ def candidates(
 
 
 def _objects(items: list) -> np.ndarray:
-    """A 1-D object array of ``items`` (tuples stay elements, not rows)."""
+    """Return a 1-D object array of ``items`` (tuples stay elements, not rows)."""
     array = np.empty(len(items), dtype=object)
     for i, item in enumerate(items):  # element by element: numpy would unpack equal tuples
         array[i] = item
@@ -628,8 +642,11 @@ def _objects(items: list) -> np.ndarray:
 def _code_sets(
     group: np.ndarray, codes: pd.Series, labels: Mapping[str, str], n_groups: int
 ) -> tuple[np.ndarray, list[tuple[str, ...]]]:
-    """The distinct non-empty codes per group as an index into a list of distinct code sets;
-    each set sorted by its label (case-blind), then by code."""
+    """Return the distinct non-empty codes per group.
+
+    The result is an index into a list of distinct code sets; each set is sorted by its label
+    (case-blind), then by code.
+    """
     found, uniques = pd.factorize(_text(codes), use_na_sentinel=True)
     uniques = [str(c) for c in uniques]
     order = sorted(
@@ -675,8 +692,11 @@ def _mode(group: np.ndarray, values: pd.Series, n_groups: int) -> pd.Series:
 def _place_addresses(
     frame: pd.DataFrame, group: np.ndarray, text: np.ndarray, key_of: pd.Index, n_groups: int
 ) -> pd.Series:
-    """Most frequent spelling among usable addresses, else postcode + number from the key,
-    else the most frequent address text of any kind (a street without number), else None."""
+    """Choose the display address of each place.
+
+    Most frequent spelling among usable addresses, else postcode + number from the key,
+    else the most frequent address text of any kind (a street without number), else None.
+    """
     raw = _text(_column(frame, "adres"))
     best = _mode(group, raw.where(pd.notna(text)), n_groups)
     missing = np.flatnonzero(pd.isna(best))
@@ -780,12 +800,15 @@ def reason_text(
     intervention_recent: bool,
     weights: Weights,
 ) -> str:
-    """The Dutch sentence that explains a candidate's score, for example
+    """Return the Dutch sentence that explains a candidate's score.
+
+    For example:
     ``6 signalen uit 3 bronnen (Meld een Vermoeden, Wijkagent, Woningcorporatie), 1 thema
     (Ondermijning), laatste 9 dagen geleden, geen interventie in de afgelopen 12 maanden``.
 
     ``heaviest_themes`` are the labels of the themes that set ``theme_factor`` (named only when
-    it is not 1)."""
+    it is not 1).
+    """
     return _sentence(
         n_signals,
         len(sources),

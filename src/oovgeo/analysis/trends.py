@@ -1,4 +1,6 @@
-"""Time series for the Trends page: counts per month, week or quarter, split by theme,
+"""Time series for the Trends page.
+
+Time series for the Trends page: counts per month, week or quarter, split by theme,
 source or area, with a 12-month rolling mean, the same period a year earlier, and the last,
 incomplete period marked.
 
@@ -30,7 +32,7 @@ PERIODS_PER_YEAR = {"M": 12, "W-SUN": 52, "Q": 4}
 def daily_counts(
     conn: Connection, filters: Filters, split: str | None, start: date
 ) -> pd.DataFrame:
-    """Records per day (and per ``split`` value) from ``start`` to ``filters.end``."""
+    """Count records per day (and per ``split`` value) from ``start`` to ``filters.end``."""
     rows = counts_repo.per_day(conn, filters, split, start)
     frame = pd.DataFrame(rows, columns=["datum", *([split] if split else []), "aantal"])
     frame["datum"] = pd.to_datetime(frame["datum"])
@@ -44,7 +46,7 @@ def daily_counts(
 def series(
     daily: pd.DataFrame, freq: str, start: date, end: date, data_until: date
 ) -> pd.DataFrame:
-    """Counts per period and group, with rolling mean, last year's value and completeness.
+    """Return counts per period and group, with rolling mean, last year's value and completeness.
 
     ``daily`` holds at least a year before ``start`` (for the comparisons). A period is
     complete when it ends on or before ``data_until`` (the last date the data covers).
@@ -81,7 +83,7 @@ def series(
 
 
 def incomplete_note(table: pd.DataFrame) -> str:
-    """A Dutch sentence naming the incomplete periods, or ''."""
+    """Return a Dutch sentence naming the incomplete periods, or ''."""
     open_periods = sorted(set(table.loc[~table["volledig"], "periode"]))
     if not open_periods:
         return ""
@@ -90,7 +92,7 @@ def incomplete_note(table: pd.DataFrame) -> str:
 
 
 def coverage_end(until: dict[str, date], today: date) -> date:
-    """The date up to which all sources have delivered (the earliest 'data runs to')."""
+    """Return the date up to which all sources have delivered (the earliest 'data runs to')."""
     dates = [d for d in until.values() if d is not None]
     return min(min(dates), today) if dates else today
 

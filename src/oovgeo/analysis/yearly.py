@@ -21,8 +21,11 @@ def year_tables(
     disclosure: Disclosure,
     kind: str = "signals",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(per theme, per wijk and theme) comparisons of ``year`` with ``year - 1``, protected
-    for ``disclosure``, with Dutch theme labels and wijk names as keys."""
+    """Compare ``year`` with ``year - 1`` per theme and per wijk and theme.
+
+    (per theme, per wijk and theme) comparisons of ``year`` with ``year - 1``, protected
+    for ``disclosure``, with Dutch theme labels and wijk names as keys.
+    """
     a = Filters(date(year, 1, 1), date(year, 12, 31), kind)
     b = Filters(date(year - 1, 1, 1), date(year - 1, 12, 31), kind)
     days_a, days_b = a.days, b.days

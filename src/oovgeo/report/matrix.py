@@ -144,7 +144,7 @@ def _present(row: dict[str, Any], key: str) -> str:
 
 
 def _location(row: dict[str, Any]) -> str:
-    """The address, else the buurt (name, else code), else the wijk."""
+    """Return the address, else the buurt (name, else code), else the wijk."""
     for key in ("adres", "buurt_naam", "buurt_code", "wijk_naam", "wijk_code"):
         value = _present(row, key)
         if value:
@@ -182,7 +182,7 @@ def export_matrix(
     meeting_date: date | None = None,
     exported_at: datetime | None = None,
 ) -> bytes:
-    """The agreements matrix of ``items`` (``store.shortlist.list_items``) as XLSX bytes.
+    """Return the agreements matrix of ``items`` (``store.shortlist.list_items``) as XLSX bytes.
 
     Needed columns: ``id``, ``version``, ``title``, ``status``; used when present: ``adres``,
     ``buurt_naam``, ``buurt_code``, ``wijk_naam``, ``wijk_code``, ``themes``, ``action``,
@@ -297,8 +297,10 @@ _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?
 
 
 def parse_deadline(value: str) -> date | None:
-    """A deadline as typed in the matrix: ``dd-mm-jjjj`` (also ``/`` or ``.``, jj for 20jj),
-    or ISO as Excel date cells arrive; empty is no deadline. ValueError (Dutch) otherwise.
+    """Parse a deadline as typed in the matrix.
+
+    Accepts ``dd-mm-jjjj`` (also ``/`` or ``.``, jj for 20jj), or ISO as Excel date cells
+    arrive; empty is no deadline. ValueError (Dutch) otherwise.
 
     >>> parse_deadline("1-3-2026"), parse_deadline("2026-03-01 00:00:00"), parse_deadline(" ")
     (datetime.date(2026, 3, 1), datetime.date(2026, 3, 1), None)

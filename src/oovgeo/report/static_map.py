@@ -128,7 +128,7 @@ def draw(
 
 
 def scale_length(width_m: float) -> float:
-    """A round scale-bar length of at most a fifth of the map width.
+    """Return a round scale-bar length of at most a fifth of the map width.
 
     >>> scale_length(12_000), scale_length(300), scale_length(250_000)
     (2000, 100, 50000)
@@ -150,7 +150,7 @@ def scale_label(metres: float) -> str:
 
 
 def add_scale_bar(ax: Axes, width_m: float) -> AnchoredSizeBar:
-    """A scale bar in kilometres (RD coordinates are metres), lower left."""
+    """Add a scale bar in kilometres (RD coordinates are metres), lower left."""
     length = scale_length(width_m)
     bar = AnchoredSizeBar(
         ax.transData,
@@ -170,7 +170,7 @@ def add_scale_bar(ax: Axes, width_m: float) -> AnchoredSizeBar:
 
 
 def add_north_arrow(ax: Axes) -> None:
-    """An arrow to grid north, top right (RD grid north is within 2 degrees of true north)."""
+    """Add an arrow to grid north, top right (RD grid north is within 2 degrees of true north)."""
     ax.annotate(
         "N",
         xy=(0.96, 0.99),
@@ -186,7 +186,7 @@ def add_north_arrow(ax: Axes) -> None:
 
 
 def add_legend(fig: Figure, classes: Classes, title: str = "", *, missing: bool = False):
-    """The class legend beside the map, with the hatched grey entry when values are missing."""
+    """Add the class legend beside the map, with a hatched grey entry when values are missing."""
     handles = [
         Patch(facecolor=colour, edgecolor="#777777", linewidth=0.5, label=label)
         for colour, label in zip(classes.colours, classes.labels, strict=True)
@@ -230,7 +230,7 @@ def render_png(
     width_px: int = 1600,
     height_px: int = 1200,
 ) -> bytes:
-    """The choropleth as PNG bytes: title, subtitle, legend, scale bar and north arrow.
+    """Return the choropleth as PNG bytes: title, subtitle, legend, scale bar and north arrow.
 
     ``subtitle`` carries the period and the source line, e.g.
     ``"1 jan – 31 mrt 2025 · Bron: meldingen gemeente; aantallen onder 5 als <5"``.

@@ -42,6 +42,7 @@ def save_areas(conn: Connection, gdf: gpd.GeoDataFrame) -> int:
 
 
 def editions(conn: Connection) -> list[int]:
+    """Return the stored editions, in ascending order."""
     return [
         int(e)
         for e in conn.execute(
@@ -51,7 +52,7 @@ def editions(conn: Connection) -> list[int]:
 
 
 def active_edition(conn: Connection, configured: int = 0) -> int | None:
-    """The edition in use: the configured one when set, else the one last made active."""
+    """Return the edition in use: the configured one when set, else the one last made active."""
     if configured:
         return configured
     value = get_meta(conn, ACTIVE_EDITION_KEY)
@@ -62,6 +63,7 @@ def active_edition(conn: Connection, configured: int = 0) -> int | None:
 
 
 def set_active_edition(conn: Connection, edition: int) -> None:
+    """Make ``edition`` the active edition."""
     set_meta(conn, ACTIVE_EDITION_KEY, str(edition))
 
 
@@ -87,6 +89,7 @@ def load_areas(
 
 
 def count_areas(conn: Connection, edition: int) -> dict[str, int]:
+    """Return the number of areas per level in ``edition``."""
     rows = conn.execute(
         select(areas.c.level, func.count())
         .where(areas.c.edition == edition)

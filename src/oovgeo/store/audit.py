@@ -63,7 +63,7 @@ def _digest(prev_hash: str, fields: dict[str, Any]) -> str:
 
 
 def _timestamp(at: datetime) -> str:
-    """The hashed form of ``at``: UTC, ISO 8601, microseconds.
+    """Return the hashed form of ``at``: UTC, ISO 8601, microseconds.
 
     SQLite returns the stored UTC wall-clock time without a zone; PostgreSQL returns an aware
     datetime in the *session's* time zone (e.g. Europe/Amsterdam), which must be converted back
@@ -177,7 +177,7 @@ def _sqlite_missing(conn: Connection) -> set[str]:
 
 
 def _pg_in_place(conn: Connection) -> bool:
-    """True when both triggers exist, are enabled and call the unaltered function."""
+    """Return True when both triggers exist, are enabled and call the unaltered function."""
     rows = conn.execute(
         text(
             "SELECT t.tgname, t.tgenabled, p.proname, p.prosrc"

@@ -92,6 +92,7 @@ def make_engine(url: str) -> Engine:
 
 
 def schema_version(engine: Engine) -> int:
+    """Return the schema version stored in the database."""
     with engine.connect() as conn:
         value = conn.execute(
             select(schema.meta.c.value).where(schema.meta.c.key == "schema")
@@ -100,11 +101,13 @@ def schema_version(engine: Engine) -> int:
 
 
 def get_meta(conn: Connection, key: str, default: str | None = None) -> str | None:
+    """Return the meta value of ``key``, or ``default`` when absent."""
     row = conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == key)).first()
     return default if row is None else row[0]
 
 
 def set_meta(conn: Connection, key: str, value: str) -> None:
+    """Set the meta value of ``key``, inserting it when absent."""
     updated = conn.execute(
         schema.meta.update().where(schema.meta.c.key == key).values(value=value)
     ).rowcount

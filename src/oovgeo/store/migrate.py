@@ -37,6 +37,7 @@ def add_column(conn: Connection, column: Column) -> None:
 
 
 def add_index(conn: Connection, index: Index) -> None:
+    """Create ``index`` unless it already exists."""
     present = {i["name"] for i in inspect(conn).get_indexes(index.table.name)}
     if index.name not in present:
         index.create(conn)

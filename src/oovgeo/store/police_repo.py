@@ -114,7 +114,7 @@ def store_police(
 
 
 def _existing(conn, rows: list[dict[str, Any]]) -> dict[tuple, dict[str, Any]]:
-    """Stored rows that may share a key with ``rows`` (same tables and month range)."""
+    """Return stored rows that may share a key with ``rows`` (same tables and month range)."""
     if not rows:
         return {}
     tables = sorted({r["table"] for r in rows})
@@ -129,7 +129,7 @@ def _existing(conn, rows: list[dict[str, Any]]) -> dict[tuple, dict[str, Any]]:
 
 
 def describe(counts: dict[str, int]) -> str:
-    """A Dutch one-line summary of `store_police`'s counts."""
+    """Return a Dutch one-line summary of `store_police`'s counts."""
     if not counts["inserted"] and not counts["updated"]:
         text = f"Geen wijzigingen: alle {counts['read']} rijen stonden al zo in de database."
     else:
@@ -153,7 +153,7 @@ def load_police(
     themes: Iterable[str] | None = None,
     mapping: police.Crosswalk | None = None,
 ) -> pd.DataFrame:
-    """Stored counts with their theme, for the trend page.
+    """Return stored counts with their theme, for the trend page.
 
     Columns: ``table, category, theme, area_code, level, month`` (Timestamp), ``count``
     (Int64, NA = unknown), ``incomplete`` (bool), ``imported_at, filename``. ``themes`` keeps

@@ -172,7 +172,7 @@ class ConflictError(ShortlistError):
 
 
 def format_time(value: datetime) -> str:
-    """An instant as Dutch local time: ``'14-10-2025 09:05'``."""
+    """Format an instant as Dutch local time: ``'14-10-2025 09:05'``."""
     return _utc(value).astimezone(LOCAL_TIMEZONE).strftime("%d-%m-%Y %H:%M")
 
 
@@ -180,7 +180,7 @@ def format_time(value: datetime) -> str:
 
 
 def allowed_next(status: str) -> tuple[str, ...]:
-    """The statuses an item in ``status`` may move to (for a select box), in chain order.
+    """Return the statuses an item in ``status`` may move to (for a select box), in chain order.
 
     >>> allowed_next("besproken")
     ('ingepland', 'uitgevoerd', 'afgewezen')
@@ -382,7 +382,7 @@ def _area_names(conn: Connection, codes: set[str]) -> dict[str, str]:
 
 
 def list_items(engine: Engine, *, include_closed: bool = False) -> pd.DataFrame:
-    """The shortlist in order of its numbers; open items only unless ``include_closed``.
+    """Return the shortlist in order of its numbers; open items only unless ``include_closed``.
 
     Columns are ``COLUMNS``: the stored fields, with ``themes`` and ``partners`` as lists and
     ``buurt_naam``/``wijk_naam`` looked up in the active boundary edition (None if unknown).

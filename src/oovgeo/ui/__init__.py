@@ -32,6 +32,8 @@ IDENTITY_KEY = state.key("identity")
 
 @dataclass(frozen=True)
 class PageInfo:
+    """A page of the app: its path, label and icon."""
+
     path: str  # relative to the app folder, as st.page_link wants it
     label: str
     icon: str
@@ -52,6 +54,8 @@ PAGES: dict[str, PageInfo] = {
 
 @dataclass(frozen=True)
 class Context:
+    """The settings, store engine and identity of the current session."""
+
     settings: Settings
     engine: Engine
     identity: access.Identity
@@ -92,7 +96,7 @@ def _oidc_identity(settings: Settings) -> access.Identity | None:
 
 
 def current_identity(settings: Settings) -> access.Identity | None:
-    """The logged-in identity, or None (also when the session has expired)."""
+    """Return the logged-in identity, or None (also when the session has expired)."""
     if settings.get("auth.mode") == "oidc":
         identity = _oidc_identity(settings)
     else:
@@ -112,7 +116,7 @@ def current_identity(settings: Settings) -> access.Identity | None:
 
 
 def _login(settings: Settings) -> None:
-    """The login screen; touches the store only when a login is submitted."""
+    """Show the login screen; touches the store only when a login is submitted."""
     st.title("oovgeo · inloggen")
     if state.clear("expired"):
         st.info("Uw sessie is verlopen. Log opnieuw in.")
@@ -155,6 +159,7 @@ def start_presentation(meeting: str, on: str) -> None:
 
 
 def presenting() -> dict | None:
+    """Return the presentation state, or None when not presenting."""
     return state.get("presenting")
 
 

@@ -39,7 +39,7 @@ BLOCK_DAYS = 28
 
 
 def four_week_blocks(today: date, n: int = 26) -> list[tuple[date, date]]:
-    """The last ``n`` complete four-week blocks before ``today``, newest first."""
+    """Return the last ``n`` complete four-week blocks before ``today``, newest first."""
     done = (today - BLOCK_EPOCH).days // BLOCK_DAYS  # blocks completed before today's block
     blocks = []
     for i in range(done - 1, max(done - 1 - n, -1), -1):

@@ -36,6 +36,7 @@ def heat_image(
     bandwidth_m: float,
     bounds: tuple,
 ) -> tuple[bytes, list]:
+    """Return the heat map of the signals as PNG bytes and its WGS84 bounds."""
     with ops.engine_for_url(url).connect() as conn:
         x, y = coordinates(conn, Filters(start, end, kind, themes, sources))
     grid = density.kernel_density(x, y, bounds_rd=bounds, cell_m=cell_m, bandwidth_m=bandwidth_m)
@@ -50,6 +51,7 @@ def add_heat_layer(
     cell_m: float,
     bandwidth_m: float,
 ) -> None:
+    """Add the heat map of ``filters`` over ``areas`` to ``m`` as an image overlay."""
     xmin, ymin, xmax, ymax = areas.total_bounds
     pad = 3 * bandwidth_m
     png, ((lat0, lon0), (lat1, lon1)) = heat_image(
@@ -77,6 +79,7 @@ def hotspot_units(
     sources: tuple,
     unit: str,
 ) -> tuple[gpd.GeoDataFrame, str]:
+    """Return the hotspot units (grid cells or areas) with their counts."""
     engine = ops.engine_for_url(url)
     filters = Filters(start, end, kind, themes, sources)
     buurten = load_areas(engine, edition, level="buurt")

@@ -1,7 +1,10 @@
-"""Cached reads for the pages, keyed by plain values, never by role: disclosure rules and
+"""Cached reads for the pages.
+
+Cached reads for the pages, keyed by plain values, never by role: disclosure rules and
 access checks are applied per user, outside the cache (S4). Aggregates, plus one exception:
 ``target_candidates`` holds place data (addresses), so its callers check the ``view_points``
-right before calling it and audit every view."""
+right before calling it and audit every view.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ TTL = 300  # seconds; imports also clear these caches
 
 @st.cache_data(ttl=TTL, max_entries=8, show_spinner=False)
 def areas(database_url: str, edition: int) -> gpd.GeoDataFrame:
+    """Return the areas of ``edition`` (cached)."""
     return load_areas(ops.engine_for_url(database_url), edition)
 
 
@@ -38,12 +42,14 @@ def area_counts(
     themes: tuple[str, ...],
     sources: tuple[str, ...],
 ) -> tuple[pd.DataFrame, int]:
+    """Return the counts per area and the number of unplaced records (cached)."""
     filters = Filters(start, end, kind, themes, sources)
     with ops.engine_for_url(database_url).connect() as conn:
         return counts_by_area(conn, filters, level), unplaced_count(conn, filters, level)
 
 
 def edition(settings) -> int | None:
+    """Return the active boundary edition, or None."""
     with ops.open_store(settings).connect() as conn:
         return active_edition(conn, settings.get("boundaries.edition"))
 
@@ -81,7 +87,9 @@ def target_candidates(
     *,
     _identity: Identity,
 ) -> tuple[pd.DataFrame, int]:
-    """Ranked candidate places (``targets.candidates``) of the signals from ``start`` to
+    """Return ranked candidate places and the number of signals they come from.
+
+    Ranked candidate places (``targets.candidates``) of the signals from ``start`` to
     ``end`` and the number of signals they come from. ``weights`` is :func:`weights_key`.
 
     Returns PLACE DATA: addresses and coordinates of places, which only roles with the

@@ -11,6 +11,7 @@ MISSING_NOTE = "Lege plekken: te weinig meldingen om te tonen, of geen inwonerta
 
 
 def show_profile(name: str, level: str, view: ProfileView, period_text: str) -> None:
+    """Show the profile of an area: figures, themes and more, in two columns."""
     st.subheader(f"Profiel {level} {name}")
     st.caption(period_text)
     left, right = st.columns(2)

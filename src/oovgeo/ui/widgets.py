@@ -11,7 +11,9 @@ from oovgeo.exports import to_csv_bytes, to_xlsx_bytes
 def table_downloads(
     ctx, table: pd.DataFrame, stem: str, sheet: str, columns=None, label: str = "Tabel"
 ) -> None:
-    """CSV and Excel download buttons for ``table`` (formula-safe, audited on click with the
+    """Show CSV and Excel download buttons for ``table``.
+
+    CSV and Excel download buttons for ``table`` (formula-safe, audited on click with the
     row count). The files are made when a button is clicked (callables), not on every rerun.
     """
     e1, e2 = columns or st.columns(2)
