@@ -15,7 +15,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from oovgeo import operations as ops
+from oovgeo.services import operations as ops
 from oovgeo.analysis.aggregate import Filters, area_table, counts_by_area
 from oovgeo.analysis.classify import classify
 from oovgeo.analysis.mapdata import measure_view

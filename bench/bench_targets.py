@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from oovgeo import auth, demo
-from oovgeo import operations as ops
+from oovgeo.services import operations as ops
 from oovgeo.analysis.targets import Weights, candidates
 from oovgeo.maps import add_ranked_places, base_map
 from oovgeo.store import schema

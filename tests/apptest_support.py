@@ -8,7 +8,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from oovgeo import auth
-from oovgeo import operations as ops
+from oovgeo.services import operations as ops
 from oovgeo.config import load_settings
 from oovgeo.store.db import make_engine
 from oovgeo.ui import IDENTITY_KEY

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from oovgeo import auth
-from oovgeo import operations as ops
+from oovgeo.services import operations as ops
 from oovgeo.config import load_settings
 from oovgeo.store import schema
 from oovgeo.store.records import quarantine_frame

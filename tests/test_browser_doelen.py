@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from browser_support import CHROMIUM, CHROMIUM_ARGS, login, running_app
 
-from oovgeo import operations as ops
+from oovgeo.services import operations as ops
 from oovgeo.config import load_settings
 from oovgeo.store import shortlist
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from oovgeo import operations as ops
+from oovgeo.services import operations as ops
 from oovgeo.config import load_settings
 from oovgeo.store import schema
 from oovgeo.store.db import make_engine

@@ -22,7 +22,7 @@ from pptx import Presentation
 from pyproj import Transformer
 from sqlalchemy import text
 
-from oovgeo import operations as ops
+from oovgeo.services import operations as ops
 from oovgeo.analysis.classify import palette
 from oovgeo.analysis.compare import FALL, NORMAL, RISE, TOO_FEW
 from oovgeo.auth import Identity

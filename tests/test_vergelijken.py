@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from oovgeo import auth, demo
-from oovgeo import operations as ops
+from oovgeo.services import operations as ops
 from oovgeo.analysis.compare import FALL, NORMAL, RISE, TOO_FEW
 from oovgeo.config import load_settings
 from oovgeo.privacy import Disclosure

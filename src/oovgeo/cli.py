@@ -13,7 +13,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from oovgeo import auth
-from oovgeo import operations as ops
+from oovgeo.services import operations as ops
 from oovgeo.auth import AccountError, cli_identity
 from oovgeo.config import ConfigError, load_settings
 from oovgeo.meetings import MeetingError

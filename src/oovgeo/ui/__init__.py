@@ -16,7 +16,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from oovgeo import auth
-from oovgeo import operations as ops
+from oovgeo.services import operations as ops
 from oovgeo.config import ConfigError, Settings, load_settings
 from oovgeo.static_assets import ensure_static, use_local_assets
 

@@ -13,7 +13,7 @@ import geopandas as gpd
 import shapely
 import streamlit as st
 
-from oovgeo import operations as ops
+from oovgeo.services import operations as ops
 from oovgeo.analysis import density, hotspots
 from oovgeo.analysis.aggregate import Filters, coordinates, counts_by_area
 from oovgeo.maps import escape, image_overlay, to_web

@@ -12,7 +12,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from oovgeo import operations as ops
+from oovgeo.services import operations as ops
 from oovgeo.analysis.aggregate import Filters, counts_by_area, unplaced_count
 from oovgeo.analysis.targets import Weights, candidates
 from oovgeo.auth import Identity

@@ -1,0 +1,1 @@
+"""Orchestration: user-level operations that read files and write the store."""
