@@ -4,8 +4,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from oovgeo import access
-from oovgeo import operations as ops
 from oovgeo.maps import BASEMAP_LABELS, area_map
+from oovgeo.services import operations as ops
 from oovgeo.store.areas_repo import active_edition, load_areas
 from oovgeo.store.records import status
 from oovgeo.ui import frame

@@ -15,7 +15,6 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from oovgeo import operations as ops
 from oovgeo.analysis.aggregate import Filters, area_table, counts_by_area
 from oovgeo.analysis.classify import classify
 from oovgeo.analysis.mapdata import measure_view
@@ -25,6 +24,7 @@ from oovgeo.report.pack import build_pack
 from oovgeo.report.pack.pdf import to_pdf
 from oovgeo.report.pack.pptx import to_pptx
 from oovgeo.report.static_map import render_png
+from oovgeo.services import operations as ops
 from oovgeo.store.areas_repo import active_edition, load_areas
 from oovgeo.store.db import make_engine
 

@@ -22,9 +22,9 @@ import pandas as pd
 import shapely
 
 from oovgeo.config import load_settings
-from oovgeo.ingest.engine import import_file
 from oovgeo.ingest.placement import AreaIndex
-from oovgeo.operations import profile
+from oovgeo.services.imports import import_file
+from oovgeo.services.operations import profile
 from oovgeo.store.areas_repo import save_areas, set_active_edition
 from oovgeo.store.db import make_engine, writing
 

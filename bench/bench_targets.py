@@ -21,10 +21,10 @@ import numpy as np
 import pandas as pd
 
 from oovgeo import access, demo
-from oovgeo import operations as ops
 from oovgeo.analysis.targets import Weights, candidates
 from oovgeo.maps import add_ranked_places, base_map
 from oovgeo.services import auth
+from oovgeo.services import operations as ops
 from oovgeo.store import schema
 from oovgeo.store.db import writing
 

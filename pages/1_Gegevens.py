@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from oovgeo import access
-from oovgeo import operations as ops
+from oovgeo.services import operations as ops
 from oovgeo.store.records import quarantine_frame
 from oovgeo.ui import frame, loaders
 from oovgeo.ui.widgets import table_downloads

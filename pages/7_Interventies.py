@@ -8,12 +8,12 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from oovgeo import register
 from oovgeo.analysis import effect_classes
 from oovgeo.analysis.effect import CAVEATS, control_places, effect_per_intervention, pooled_effect
 from oovgeo.maps import add_html, base_map, escape, items_legend_html, to_web_points
-from oovgeo.operations import USER_ERRORS
-from oovgeo.register import stored_text
+from oovgeo.services import register
+from oovgeo.services.operations import USER_ERRORS
+from oovgeo.services.register import stored_text
 from oovgeo.store import shortlist
 from oovgeo.store.records import intervention_points, signal_points
 from oovgeo.ui import frame, loaders, origin

@@ -8,8 +8,8 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from oovgeo import access
-from oovgeo import operations as ops
 from oovgeo.config import load_settings
+from oovgeo.services import operations as ops
 from oovgeo.store.db import make_engine
 from oovgeo.ui import IDENTITY_KEY
 

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from oovgeo import access
-from oovgeo import operations as ops
 from oovgeo.config import load_settings
 from oovgeo.services import auth
+from oovgeo.services import operations as ops
 from oovgeo.store import schema
 from oovgeo.store.records import quarantine_frame
 from oovgeo.ui import IDENTITY_KEY

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from browser_support import CHROMIUM, CHROMIUM_ARGS, login, running_app
 
-from oovgeo import operations as ops
 from oovgeo.config import load_settings
+from oovgeo.services import operations as ops
 from oovgeo.store import shortlist
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

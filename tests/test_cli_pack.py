@@ -16,9 +16,9 @@ from conftest import DEMO_END, SHARED
 from pptx import Presentation
 from sqlalchemy import text
 
-from oovgeo import operations as ops
 from oovgeo.config import load_settings
 from oovgeo.report.pack import write_atomic
+from oovgeo.services import operations as ops
 from oovgeo.store.db import make_engine
 
 pytestmark = pytest.mark.slow

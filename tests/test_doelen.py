@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from apptest_support import build_demo_home, open_page
 
-from oovgeo import operations as ops
 from oovgeo.config import load_settings
+from oovgeo.services import operations as ops
 from oovgeo.store import schema, shortlist
 
 

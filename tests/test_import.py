@@ -14,9 +14,9 @@ import shapely
 from pyproj import Transformer
 from sqlalchemy import func, select, text
 
-from oovgeo import operations as ops
 from oovgeo.access import cli_identity
-from oovgeo.ingest.engine import ImportError_
+from oovgeo.ingest.rules import ImportError_
+from oovgeo.services import operations as ops
 from oovgeo.store import audit, schema
 from oovgeo.store.records import quarantine_frame
 

@@ -12,10 +12,10 @@ from apptest_support import build_demo_home
 from apptest_support import open_page as open_apptest
 from sqlalchemy import select
 
-from oovgeo import operations as ops
-from oovgeo import register
 from oovgeo.analysis import effect_classes
 from oovgeo.config import load_settings
+from oovgeo.services import operations as ops
+from oovgeo.services import register
 from oovgeo.store import schema, shortlist
 from oovgeo.store.areas_repo import active_edition, load_areas
 

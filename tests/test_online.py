@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from oovgeo import operations as ops
 from oovgeo.config import load_settings
+from oovgeo.services import operations as ops
 from oovgeo.store import schema
 from oovgeo.store.db import make_engine
 

@@ -9,9 +9,9 @@ from apptest_support import build_demo_home
 from apptest_support import open_page as open_apptest
 from streamlit.testing.v1 import AppTest
 
-from oovgeo import operations as ops
 from oovgeo.config import load_settings
 from oovgeo.meetings import meeting_type
+from oovgeo.services import operations as ops
 from oovgeo.store import schema
 from oovgeo.ui import IDENTITY_KEY
 

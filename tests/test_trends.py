@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from conftest import DEMO_END
 
-from oovgeo import operations as ops
 from oovgeo.analysis.aggregate import Filters
 from oovgeo.analysis.trends import coverage_end, daily_counts, data_until, incomplete_note, series
 from oovgeo.config import load_settings
+from oovgeo.services import operations as ops
 from oovgeo.store.db import make_engine
 
 END = DEMO_END  # the demo_town fixture ends here

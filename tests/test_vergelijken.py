@@ -10,10 +10,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from oovgeo import access, demo
-from oovgeo import operations as ops
 from oovgeo.analysis.compare import FALL, NORMAL, RISE, TOO_FEW
 from oovgeo.config import load_settings
 from oovgeo.privacy import Disclosure
+from oovgeo.services import operations as ops
 from oovgeo.store.db import make_engine
 from oovgeo.ui import IDENTITY_KEY
 

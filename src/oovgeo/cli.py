@@ -14,12 +14,12 @@ from pathlib import Path
 from tqdm import tqdm
 
 from oovgeo import dutch
-from oovgeo import operations as ops
 from oovgeo.access import ROLES, check_role_map, cli_identity
 from oovgeo.config import ConfigError, load_settings
 from oovgeo.exports import to_csv_bytes, to_xlsx_bytes
 from oovgeo.meetings import MeetingError, meeting_type, pack_period
 from oovgeo.services import auth
+from oovgeo.services import operations as ops
 from oovgeo.services.auth import AccountError
 from oovgeo.static_assets import ensure_static
 from oovgeo.store import records

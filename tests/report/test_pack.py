@@ -22,7 +22,6 @@ from pptx import Presentation
 from pyproj import Transformer
 from sqlalchemy import text
 
-from oovgeo import operations as ops
 from oovgeo.access import Identity
 from oovgeo.analysis.classify import palette
 from oovgeo.analysis.compare import FALL, NORMAL, RISE, TOO_FEW
@@ -42,6 +41,7 @@ from oovgeo.report.pack import (
 )
 from oovgeo.report.pack.pdf import to_pdf
 from oovgeo.report.pack.pptx import to_pptx
+from oovgeo.services import operations as ops
 from oovgeo.store.db import make_engine
 from oovgeo.store.shortlist import add_item, update_item
 

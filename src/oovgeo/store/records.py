@@ -17,6 +17,16 @@ CHUNK = 10_000
 KIND_TABLES = {"signals": schema.signals, "interventions": schema.interventions}
 
 
+def table_for(kind: str):
+    """Return the table that holds records of ``kind`` ('signals' or 'interventions')."""
+    return KIND_TABLES[kind]
+
+
+def count_records(conn: Connection, kind: str) -> int:
+    """Return the number of stored records of ``kind``."""
+    return conn.execute(select(func.count()).select_from(table_for(kind))).scalar_one()
+
+
 def replace_all(conn: Connection, index: AreaIndex, edition: int, tolerance_m: float) -> dict:
     """Place every stored record again in the areas of ``edition``.
 

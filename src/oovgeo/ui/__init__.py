@@ -15,9 +15,9 @@ from pathlib import Path
 import streamlit as st
 
 from oovgeo import access
-from oovgeo import operations as ops
 from oovgeo.config import ConfigError, Settings, load_settings
 from oovgeo.services import auth
+from oovgeo.services import operations as ops
 from oovgeo.static_assets import ensure_static, use_local_assets
 from oovgeo.store.db import Engine
 from oovgeo.ui import state

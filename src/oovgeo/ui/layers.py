@@ -13,10 +13,10 @@ import geopandas as gpd
 import shapely
 import streamlit as st
 
-from oovgeo import operations as ops
 from oovgeo.analysis import density, hotspots
 from oovgeo.analysis.aggregate import Filters, coordinates, counts_by_area
 from oovgeo.maps import escape, image_overlay, to_web
+from oovgeo.services import operations as ops
 from oovgeo.store.areas_repo import load_areas
 from oovgeo.ui.loaders import TTL
 

@@ -15,11 +15,11 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from oovgeo import operations as ops
 from oovgeo.access import Identity
 from oovgeo.analysis.aggregate import Filters, counts_by_area, unplaced_count
 from oovgeo.analysis.targets import Weights, candidates
 from oovgeo.maps import web_shapes
+from oovgeo.services import operations as ops
 from oovgeo.store.areas_repo import active_edition, load_areas
 from oovgeo.store.records import intervention_points, signal_points
 

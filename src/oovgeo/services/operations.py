@@ -12,17 +12,20 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-from sqlalchemy import Engine, func, select
 
 from oovgeo import areas as area_io
+from oovgeo import demo, dutch, police
 from oovgeo.areas import BoundaryError, pdok
 from oovgeo.config import Settings
-from oovgeo.ingest.engine import Geocoder, ImportError_, ImportReport, Progress, import_file
+from oovgeo.ingest.locate import Geocoder
 from oovgeo.ingest.placement import AreaIndex
 from oovgeo.ingest.profiles import Profile, ProfileError, load_profiles
 from oovgeo.ingest.readers import ReadError
+from oovgeo.ingest.report import ImportReport
+from oovgeo.ingest.rules import ImportError_
 from oovgeo.police import PoliceImportError
-from oovgeo.store import audit, schema
+from oovgeo.services.imports import Progress, import_file
+from oovgeo.store import audit
 from oovgeo.store.areas_repo import (
     active_edition,
     count_areas,
@@ -31,8 +34,11 @@ from oovgeo.store.areas_repo import (
     save_areas,
     set_active_edition,
 )
-from oovgeo.store.db import make_engine, set_meta, writing
-from oovgeo.store.records import replace_all
+from oovgeo.store.db import Engine, make_engine, set_meta, writing
+from oovgeo.store.geocache import cached
+from oovgeo.store.police_repo import store_police
+from oovgeo.store.population_repo import set_inhabitants
+from oovgeo.store.records import count_records, replace_all
 
 # Errors caused by the input, shown to the user as their (Dutch) message; anything else is a
 # bug and is shown without details (P5).
@@ -130,11 +136,7 @@ def load_population(engine: Engine, path: Path, *, actor: str = "cli") -> dict:
     updated = 0
     with writing(engine) as conn:
         for row in population.dropna(subset=["inhabitants"]).itertuples(index=False):
-            updated += conn.execute(
-                schema.areas.update()
-                .where(schema.areas.c.code == row.code, schema.areas.c.edition == int(row.year))
-                .values(inhabitants=int(row.inhabitants))
-            ).rowcount
+            updated += set_inhabitants(conn, row.code, int(row.year), int(row.inhabitants))
         audit.record(
             conn,
             actor=actor,
@@ -187,9 +189,6 @@ def import_police(
     actor: str = "cli",
 ) -> dict:
     """Import a CBS/Politie open-data CSV (47022NED or 47024NED) as context figures."""
-    from oovgeo import police
-    from oovgeo.store.police_repo import store_police
-
     frame = police.read_police_csv(data, filename, table=table, gemeenten=settings.gemeenten)
     result = store_police(engine, frame, filename=filename, actor=actor)
     result["waarschuwingen"] = frame.attrs.get("report", {}).get("warnings", [])
@@ -200,7 +199,6 @@ def make_geocoder(engine: Engine, settings: Settings) -> Geocoder | None:
     """A cached PDOK geocoder when enabled in the settings, else None."""
     if not settings.get("geocoder.enabled"):
         return None
-    from oovgeo.store.geocache import cached
 
     def lookup(address: str) -> dict | None:
         try:
@@ -213,8 +211,7 @@ def make_geocoder(engine: Engine, settings: Settings) -> Geocoder | None:
 
 def has_data(engine: Engine) -> bool:
     with engine.connect() as conn:
-        n = conn.execute(select(func.count()).select_from(schema.signals)).scalar_one()
-        return bool(n) or bool(editions(conn))
+        return bool(count_records(conn, "signals")) or bool(editions(conn))
 
 
 def ensure_demo(engine: Engine, settings: Settings, *, actor: str = "demo") -> bool:
@@ -239,8 +236,6 @@ def build_demo(
     Areas: the given boundary files, else the areas already stored, else the fictitious town.
     The frames go through the same import engine as a real export.
     """
-    from oovgeo import demo
-
     seed = settings.get("demo.seed")
     if boundary_files:
         load_boundary_files(engine, settings, boundary_files, actor=actor)
@@ -274,6 +269,8 @@ def _csv_bytes(frame: pd.DataFrame) -> bytes:
     buf = io.StringIO()
     out = frame.copy()
     if "datum" in out:
-        out["datum"] = pd.to_datetime(out["datum"]).dt.strftime("%d-%m-%Y")
+        out["datum"] = pd.to_datetime(out["datum"]).map(
+            lambda d: dutch.day(d) if pd.notna(d) else ""
+        )
     out.to_csv(buf, sep=";", index=False, decimal=",")
     return buf.getvalue().encode("utf-8")

@@ -16,12 +16,15 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Engine, select
 
+from oovgeo import dutch
 from oovgeo.config import Settings
-from oovgeo.ingest.engine import ImportError_, ImportReport
 from oovgeo.ingest.profiles import FIELDS
-from oovgeo.store import schema
+from oovgeo.ingest.report import ImportReport
+from oovgeo.ingest.rules import ImportError_
+from oovgeo.services.operations import run_import
+from oovgeo.store import register_repo
+from oovgeo.store.db import Engine
 
 FORM_SYSTEM = "generiek"  # profile and source system of entries made in the app
 ID_PREFIX = "OOV"
@@ -93,7 +96,7 @@ def entry_csv(entry: Entry) -> bytes:
     """
     row = [
         entry.interventie_id.strip(),
-        f"{entry.datum:%d-%m-%Y}",
+        dutch.day(entry.datum),
         entry.thema,
         "" if entry.x is None else f"{entry.x:.1f}",
         "" if entry.y is None else f"{entry.y:.1f}",
@@ -113,16 +116,9 @@ def entry_csv(entry: Entry) -> bytes:
 
 def next_id(engine: Engine, day: date) -> str:
     """A free id for a new entry: ``OOV-2026-0007`` (the year's entries made in the app + 1)."""
-    tbl = schema.interventions
     prefix = f"{ID_PREFIX}-{day:%Y}-"
     with engine.connect() as conn:
-        taken = set(
-            conn.execute(
-                select(tbl.c.source_id).where(
-                    tbl.c.source_system == FORM_SYSTEM, tbl.c.source_id.like(prefix + "%")
-                )
-            ).scalars()
-        )
+        taken = register_repo.source_ids_like(conn, FORM_SYSTEM, prefix)
     n = len(taken) + 1
     while f"{prefix}{n:04d}" in taken:
         n += 1
@@ -130,14 +126,9 @@ def next_id(engine: Engine, day: date) -> str:
 
 
 def _current(engine: Engine, source_id: str):
-    tbl, batches = schema.interventions, schema.import_batches
-    query = (
-        select(tbl.c.version, batches.c.imported_by, batches.c.imported_at)
-        .join(batches, batches.c.id == tbl.c.batch_id)
-        .where(tbl.c.source_system == FORM_SYSTEM, tbl.c.source_id == source_id)
-    )
+    """Return version, last author and time of a form entry, or None."""
     with engine.connect() as conn:
-        return conn.execute(query).first()
+        return register_repo.current_version(conn, FORM_SYSTEM, source_id)
 
 
 def save(
@@ -157,8 +148,6 @@ def save(
     before the import's own transaction: two saves within the same instant can still both
     pass it, which a human editor won't manage.
     """
-    from oovgeo import operations as ops  # late: operations imports the whole store
-
     if not entry.interventie_id.strip():
         raise ImportError_("vul een interventienummer in")
     current = _current(engine, entry.interventie_id.strip())
@@ -173,10 +162,10 @@ def save(
             when = current.imported_at
             raise ChangedMeanwhile(
                 f"interventie {entry.interventie_id} is intussen gewijzigd door "
-                f"{current.imported_by} ({when:%d-%m-%Y %H:%M}); uw wijziging is niet "
+                f"{current.imported_by} ({dutch.minute(when)}); uw wijziging is niet "
                 "opgeslagen. Open haar opnieuw en voer de wijziging nog eens in."
             )
-    return ops.run_import(
+    return run_import(
         engine,
         settings,
         kind="interventions",

@@ -1,0 +1,125 @@
+"""The SQL of an import: batches, the stored records of a source system, quarantine rows.
+
+The import service calls these inside one ``writing`` transaction, so a killed process
+leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pandas as pd
+from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
+
+from oovgeo.store import schema
+from oovgeo.store.records import table_for
+
+CHUNK = 5_000
+
+
+def previous_import(conn: Connection, kind: str, sha: str, profile: str) -> int | None:
+    """Return the batch that imported this very file with this profile before, if any."""
+    b = schema.import_batches
+    return conn.execute(
+        select(b.c.id).where(b.c.kind == kind, b.c.file_sha256 == sha, b.c.profile == profile)
+    ).scalar()
+
+
+def batch_rows_in(conn: Connection, batch_id: int) -> int:
+    """Return the number of rows the batch read from its file."""
+    b = schema.import_batches
+    return conn.execute(select(b.c.rows_in).where(b.c.id == batch_id)).scalar_one()
+
+
+def shortlist_ids(conn: Connection) -> set[int]:
+    """Return the ids of the shortlist items an intervention may be linked to."""
+    return set(conn.execute(select(schema.shortlist.c.id)).scalars())
+
+
+def insert_batch(
+    conn: Connection, *, kind: str, filename: str, sha: str, profile: str, actor: str, rows_in: int
+) -> int:
+    """Open a batch for a file (counts zero until ``finish_batch``); return its id."""
+    return conn.execute(
+        schema.import_batches.insert().values(
+            kind=kind,
+            filename=filename[:255],
+            file_sha256=sha,
+            profile=profile,
+            imported_at=datetime.now(UTC),
+            imported_by=actor,
+            rows_in=rows_in,
+            inserted=0,
+            updated=0,
+            rejected=0,
+            duplicates=0,
+            report="{}",
+        )
+    ).inserted_primary_key[0]
+
+
+def existing_records(conn: Connection, kind: str, system: str) -> pd.DataFrame:
+    """Return the stored records of a source system: ``_id, source_id, row_hash_stored``."""
+    tbl = table_for(kind)
+    return pd.DataFrame(
+        conn.execute(
+            select(tbl.c.id, tbl.c.source_id, tbl.c.row_hash).where(tbl.c.source_system == system)
+        ).all(),
+        columns=["_id", "source_id", "row_hash_stored"],
+    )
+
+
+def _records(frame: pd.DataFrame, common: dict) -> list[dict]:
+    """Rows as plain Python dicts for the database driver (NaN -> None)."""
+    plain = frame.astype(object).where(frame.notna(), None)
+    for key, value in common.items():
+        plain[key] = value
+    return plain.to_dict("records")
+
+
+def write_records(
+    conn: Connection,
+    kind: str,
+    inserts: pd.DataFrame,
+    updates: pd.DataFrame,
+    common: dict,
+    progress: Callable[[int, int], None],
+) -> None:
+    """Insert new records and update changed ones (``_id``, version + 1), in chunks.
+
+    ``common`` holds the columns every row gets (batch, edition, source system);
+    ``progress(done, total)`` is called after every chunk.
+    """
+    tbl = table_for(kind)
+    total, done = len(inserts) + len(updates), 0
+    update = tbl.update().where(tbl.c.id == bindparam("_id")).values(version=tbl.c.version + 1)
+    for stmt, frame in ((tbl.insert(), inserts), (update, updates)):
+        for start in range(0, len(frame), CHUNK):
+            chunk = frame.iloc[start : start + CHUNK]
+            conn.execute(stmt, _records(chunk, common))
+            done += len(chunk)
+            progress(done, total)
+
+
+def store_quarantine(conn: Connection, rows: list[dict]) -> None:
+    """Insert rejected rows into the quarantine table."""
+    for start in range(0, len(rows), CHUNK):
+        conn.execute(schema.quarantine.insert(), rows[start : start + CHUNK])
+
+
+def finish_batch(conn: Connection, batch_id: int, report: dict) -> None:
+    """Write the final counts and the full report of a batch."""
+    conn.execute(
+        schema.import_batches.update()
+        .where(schema.import_batches.c.id == batch_id)
+        .values(
+            inserted=report["inserted"],
+            updated=report["updated"],
+            rejected=report["rejected"],
+            duplicates=report["duplicates"],
+            report=json.dumps(report, ensure_ascii=False, default=str),
+        )
+    )
