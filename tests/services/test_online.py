@@ -18,7 +18,9 @@ from oovgeo.services import operations as ops
 from oovgeo.store import schema
 from oovgeo.store.db import make_engine
 
-FIXTURES = Path(__file__).parent / "fixtures" / "areas"
+pytestmark = pytest.mark.slow  # starts Streamlit (AppTest) or a server/subprocess
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "areas"
 
 
 @pytest.fixture

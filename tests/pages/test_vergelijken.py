@@ -17,7 +17,9 @@ from oovgeo.services import operations as ops
 from oovgeo.store.db import make_engine
 from oovgeo.ui import IDENTITY_KEY
 
-ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow  # starts Streamlit (AppTest) or a server/subprocess
+
+ROOT = Path(__file__).resolve().parents[2]
 LABELS = {RISE, FALL, NORMAL, TOO_FEW}
 
 

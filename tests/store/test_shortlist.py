@@ -452,6 +452,7 @@ while True:
 """
 
 
+@pytest.mark.slow  # runs a writer in a subprocess and kills it
 def test_killed_writer_loses_no_acknowledged_change(sqlite_store):
     engine, settings = sqlite_store
     item = _add(engine)

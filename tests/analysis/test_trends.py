@@ -73,7 +73,7 @@ def test_police_context_per_theme_without_the_total(tmp_path, shared_data):
 
     settings = load_settings(env={"OOVGEO_HOME": str(tmp_path)}, config_file=None)
     engine = make_engine(settings.database_url)
-    fixture = Path(__file__).parent / "fixtures" / "police" / "misdrijven_47022_vlaardingen.csv"
+    fixture = Path(__file__).parents[1] / "fixtures" / "police" / "misdrijven_47022_vlaardingen.csv"
     ops.import_police(
         engine, settings, data=fixture.read_bytes(), filename=fixture.name, table="47022NED"
     )

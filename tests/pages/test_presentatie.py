@@ -15,7 +15,9 @@ from oovgeo.services import operations as ops
 from oovgeo.store import schema
 from oovgeo.ui import IDENTITY_KEY
 
-ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow  # starts Streamlit (AppTest) or a server/subprocess
+
+ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "8_Presentatie.py")
 
 

@@ -17,7 +17,9 @@ from oovgeo.store import schema
 from oovgeo.store.records import quarantine_frame
 from oovgeo.ui import IDENTITY_KEY
 
-ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow  # starts Streamlit (AppTest) or a server/subprocess
+
+ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 PAGE_FILES = {
     "start": None,

@@ -19,6 +19,8 @@ from oovgeo.services import register
 from oovgeo.store import schema, shortlist
 from oovgeo.store.areas_repo import active_edition, load_areas
 
+pytestmark = pytest.mark.slow  # starts Streamlit (AppTest) or a server/subprocess
+
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory):

@@ -9,6 +9,8 @@ from oovgeo.config import load_settings
 from oovgeo.services import operations as ops
 from oovgeo.store import schema, shortlist
 
+pytestmark = pytest.mark.slow  # starts Streamlit (AppTest) or a server/subprocess
+
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory):

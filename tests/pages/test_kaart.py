@@ -20,7 +20,9 @@ from oovgeo.privacy import Disclosure
 from oovgeo.store.areas_repo import load_areas
 from oovgeo.ui import IDENTITY_KEY
 
-ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow  # starts Streamlit (AppTest) or a server/subprocess
+
+ROOT = Path(__file__).resolve().parents[2]
 END = DEMO_END  # the demo_town fixture ends here
 
 
