@@ -76,6 +76,7 @@ class PoliceImportError(ValueError):
 
 @dataclass(frozen=True)
 class TableSpec:
+    """Description of one police table and its columns."""
     code: str
     label: str
     category_columns: tuple[str, ...]
@@ -108,6 +109,7 @@ PERIOD_COLUMN = "Perioden"
 
 @dataclass(frozen=True)
 class TableCrosswalk:
+    """Totals, theme mapping and ignored categories for one table."""
     total_keys: frozenset[str] = frozenset()
     themes: dict[str, str] = field(default_factory=dict)
     ignore: frozenset[str] = frozenset()
@@ -121,9 +123,11 @@ class Crosswalk:
     source: str = "police_crosswalk.toml"
 
     def table(self, code: str) -> TableCrosswalk:
+        """Return the crosswalk for table ``code``, or an empty one."""
         return self.tables.get(code, TableCrosswalk())
 
     def theme_codes(self) -> set[str]:
+        """Return all theme codes the crosswalk maps to."""
         return {theme for t in self.tables.values() for theme in t.themes.values()}
 
 

@@ -23,6 +23,7 @@ def match_columns(columns: list[str], kp: KindProfile) -> dict[str, int]:
 
 
 def check_required(kind: str, found: dict[str, int], kp: KindProfile, columns: list[str]) -> None:
+    """Raise when a required field or any location column is missing."""
     missing = [f for f in ("datum", "thema") if f not in found and f not in kp.defaults]
     if kind == "signals" and "bron" not in found and "bron" not in kp.defaults:
         missing.append("bron")
@@ -39,6 +40,7 @@ def check_required(kind: str, found: dict[str, int], kp: KindProfile, columns: l
 
 
 def canonical_frame(table: RawTable, found: dict[str, int]) -> pd.DataFrame:
+    """Build a frame of the found columns from the raw table rows."""
     data = {
         fname: pd.Series([row[i] if i < len(row) else "" for row in table.rows], dtype=object)
         for fname, i in found.items()

@@ -79,6 +79,7 @@ class AreaIndex:
         return lookup
 
     def place(self, x: np.ndarray, y: np.ndarray, tolerance_m: float) -> Placement:
+        """Place the points in units, within the given tolerance in metres."""
         x = np.asarray(x, dtype=float)
         y = np.asarray(y, dtype=float)
         n = len(x)

@@ -45,6 +45,7 @@ _HASHED = {
 
 
 def row_hashes(frame: pd.DataFrame, kind: str) -> pd.Series:
+    """Return a hash per row of the hashed columns for this kind."""
     # the shortlist link counts only where the file has it, so older hashes stay valid
     columns = _HASHED[kind] + [c for c in ("shortlist_id",) if c in frame]
     text = frame[columns].astype(str)

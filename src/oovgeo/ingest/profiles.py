@@ -70,6 +70,7 @@ class ProfileError(ValueError):
 
 @dataclass(frozen=True)
 class KindProfile:
+    """Accepted headers, value codes and defaults for one kind of file."""
     columns: dict[str, tuple[str, ...]]  # field -> accepted headers (normalised)
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> {norm value: code}
     defaults: dict[str, str] = field(default_factory=dict)
@@ -77,18 +78,21 @@ class KindProfile:
 
 @dataclass(frozen=True)
 class Profile:
+    """A named import profile with its column rules per kind."""
     name: str
     label: str
     system: str
     kinds: dict[str, KindProfile]
 
     def kind(self, kind: str) -> KindProfile:
+        """Return the columns for ``kind``; raise ProfileError when absent."""
         if kind not in self.kinds:
             raise ProfileError(f"profiel '{self.name}' heeft geen kolommen voor {kind}")
         return self.kinds[kind]
 
 
 def is_sensitive_header(header: str) -> bool:
+    """Return True when a header looks like it holds sensitive data."""
     norm = normalise_header(header)
     return norm not in _ALLOWED_SENSITIVE_LOOKING and bool(_SENSITIVE.search(norm))
 
@@ -115,6 +119,7 @@ def _parse_kind(name: str, kind: str, data: dict) -> KindProfile:
 
 
 def parse_profiles(text: str, source: str) -> dict[str, Profile]:
+    """Parse profiles from TOML text; raise ProfileError when invalid."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -9,6 +9,7 @@ from oovgeo.ingest.rules import RULE_TEXT, WARNING_TEXT, Rejection
 
 @dataclass
 class ImportReport:
+    """Counts and outcome of one file import."""
     kind: str
     filename: str
     profile: str
@@ -33,13 +34,16 @@ class ImportReport:
 
     @property
     def accepted(self) -> int:
+        """Return the number of rows inserted or updated."""
         return self.inserted + self.updated
 
     @property
     def reconciles(self) -> bool:
+        """Return True when all input rows are accounted for."""
         return self.rows_in == self.accepted + self.rejected + self.duplicates
 
     def to_dict(self) -> dict:
+        """Return the report as a dict, with the derived counts."""
         data = asdict(self)
         data["accepted"] = self.accepted
         data["reconciles"] = self.reconciles

@@ -56,6 +56,7 @@ class ImportError_(ValueError):
 
 @dataclass
 class Rejection:
+    """One rejected cell: row, field, rule, message and value."""
     row: int
     field: str
     rule: str
@@ -72,6 +73,7 @@ class Collector:
         self.items: list[tuple[int, str, str, str]] = []  # (position, field, rule, raw value)
 
     def add(self, mask: np.ndarray, fname: str, rule: str | np.ndarray, raw: pd.Series) -> None:
+        """Mark the rows in ``mask`` as bad for ``fname`` under ``rule``."""
         idx = np.flatnonzero(mask)
         if not len(idx):
             return
@@ -82,6 +84,7 @@ class Collector:
             self.items.append((int(i), fname, str(rules[i]), str(values[i])))
 
     def rejections(self) -> list[Rejection]:
+        """Return the collected rejections."""
         return [
             Rejection(
                 row=int(self.row_numbers[i]),
@@ -95,6 +98,7 @@ class Collector:
 
 
 def cell_text(frame: pd.DataFrame, fname: str) -> pd.Series:
+    """Return the column ``fname``, or empty texts when it is absent."""
     if fname in frame:
         return frame[fname]
     return pd.Series([""] * len(frame), index=frame.index, dtype=object)

@@ -47,6 +47,7 @@ def _too_long(values: pd.Series, limit: int) -> np.ndarray:
 
 @dataclass
 class Valid:
+    """Validated rows with their rejections, bad mask and warnings."""
     frame: pd.DataFrame  # canonical typed columns, index = position in the file
     rejections: list[Rejection]
     bad: np.ndarray
@@ -142,7 +143,8 @@ def validate(
 
 def _shortlist_link(raw: pd.DataFrame, col: Collector, known: set[int] | frozenset) -> pd.Series:
     """The shortlist item an intervention came from; only a column that is present is
-    written, so a file without it leaves existing links alone (an empty cell unlinks)."""
+    written, so a file without it leaves existing links alone (an empty cell unlinks).
+    """
     given = cell_text(raw, "shortlist_id")
     number = pd.to_numeric(given.where(given != ""), errors="coerce")
     not_whole = ((given != "") & (number.isna() | (number % 1 != 0))).to_numpy()

@@ -60,17 +60,20 @@ def open_store(settings: Settings) -> Engine:
 
 
 def engine_for_url(url: str) -> Engine:
+    """Return the engine for ``url``, made once per process."""
     if url not in _ENGINES:
         _ENGINES[url] = make_engine(url)
     return _ENGINES[url]
 
 
 def profiles(settings: Settings) -> dict[str, Profile]:
+    """Return the shipped profiles plus those in the profiles file."""
     extra = settings.get("import.profiles_file")
     return load_profiles(Path(extra) if extra else settings.home / "profiles.toml")
 
 
 def profile(settings: Settings, name: str) -> Profile:
+    """Return the profile ``name``; raise ProfileError when unknown."""
     available = profiles(settings)
     if name not in available:
         raise ProfileError(
@@ -116,6 +119,7 @@ def load_boundary_files(
     edition: int | None = None,
     actor: str = "cli",
 ) -> dict:
+    """Load boundary files into the database."""
     gdf = area_io.load_boundaries(list(paths), edition=edition, gemeenten=settings.gemeenten)
     return store_areas(engine, settings, gdf, actor=actor)
 
@@ -164,6 +168,7 @@ def run_import(
     today: date | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
+    """Import one file of the given kind and return its report."""
     return import_file(
         engine,
         settings,
@@ -210,6 +215,7 @@ def make_geocoder(engine: Engine, settings: Settings) -> Geocoder | None:
 
 
 def has_data(engine: Engine) -> bool:
+    """Return True when there are signals or boundary editions."""
     with engine.connect() as conn:
         return bool(count_records(conn, "signals")) or bool(editions(conn))
 

@@ -190,7 +190,8 @@ def signal_points(
     conn: Connection, identity: Identity, start, end, themes=(), sources=()
 ) -> pd.DataFrame:
     """Signal rows with location and case number (no narrative: none is stored), for roles
-    that may see point data; everyone else gets ``AccessDenied`` whatever page asks (A4)."""
+    that may see point data; everyone else gets ``AccessDenied`` whatever page asks (A4).
+    """
     require(identity, "view_points")
     tbl = schema.signals
     query = select(*[tbl.c[c] for c in POINT_COLUMNS]).where(
@@ -229,7 +230,8 @@ def intervention_points(conn: Connection, identity: Identity, start, end) -> pd.
 
 def _frame(rows: list, columns: list[str]) -> pd.DataFrame:
     """Rows as a frame, built column by column: pandas inspects every Row object when given
-    the rows themselves, which took 60% of reading 200,000 signals."""
+    the rows themselves, which took 60% of reading 200,000 signals.
+    """
     if not rows:
         return pd.DataFrame(columns=columns)
     return pd.DataFrame(dict(zip(columns, map(list, zip(*rows, strict=True)), strict=True)))
