@@ -77,6 +77,7 @@ class PoliceImportError(ValueError):
 @dataclass(frozen=True)
 class TableSpec:
     """Description of one police table and its columns."""
+
     code: str
     label: str
     category_columns: tuple[str, ...]
@@ -110,6 +111,7 @@ PERIOD_COLUMN = "Perioden"
 @dataclass(frozen=True)
 class TableCrosswalk:
     """Totals, theme mapping and ignored categories for one table."""
+
     total_keys: frozenset[str] = frozenset()
     themes: dict[str, str] = field(default_factory=dict)
     ignore: frozenset[str] = frozenset()

@@ -71,6 +71,7 @@ class ProfileError(ValueError):
 @dataclass(frozen=True)
 class KindProfile:
     """Accepted headers, value codes and defaults for one kind of file."""
+
     columns: dict[str, tuple[str, ...]]  # field -> accepted headers (normalised)
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> {norm value: code}
     defaults: dict[str, str] = field(default_factory=dict)
@@ -79,6 +80,7 @@ class KindProfile:
 @dataclass(frozen=True)
 class Profile:
     """A named import profile with its column rules per kind."""
+
     name: str
     label: str
     system: str

@@ -10,6 +10,7 @@ from oovgeo.ingest.rules import RULE_TEXT, WARNING_TEXT, Rejection
 @dataclass
 class ImportReport:
     """Counts and outcome of one file import."""
+
     kind: str
     filename: str
     profile: str

@@ -57,6 +57,7 @@ class ImportError_(ValueError):
 @dataclass
 class Rejection:
     """One rejected cell: row, field, rule, message and value."""
+
     row: int
     field: str
     rule: str

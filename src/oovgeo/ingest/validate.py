@@ -48,6 +48,7 @@ def _too_long(values: pd.Series, limit: int) -> np.ndarray:
 @dataclass
 class Valid:
     """Validated rows with their rejections, bad mask and warnings."""
+
     frame: pd.DataFrame  # canonical typed columns, index = position in the file
     rejections: list[Rejection]
     bad: np.ndarray
