@@ -174,7 +174,7 @@ def parse_crosswalk(text: str, source: str = "police_crosswalk.toml") -> Crosswa
 
 
 def load_crosswalk(path: Path | None = None) -> Crosswalk:
-    """The shipped crosswalk, or the file at ``path`` instead when given."""
+    """Load the shipped crosswalk, or the file at ``path`` instead when given."""
     if path is not None:
         return parse_crosswalk(Path(path).read_text("utf-8"), str(path))
     text = resources.files("oovgeo").joinpath("police_crosswalk.toml").read_text("utf-8")
@@ -194,7 +194,7 @@ def check_crosswalk(mapping: Crosswalk, theme_codes: Iterable[str]) -> list[str]
 
 
 def crosswalk(frame: pd.DataFrame, mapping: Crosswalk | None = None) -> pd.DataFrame:
-    """A copy of ``frame`` with a column ``theme`` (NA for the total and unmapped categories)."""
+    """Return a copy of ``frame`` with a column ``theme`` (NA for total and unmapped)."""
     mapping = mapping or load_crosswalk()
     themes = [
         pd.NA if category == TOTAL else mapping.table(table).themes.get(category, pd.NA)
@@ -315,7 +315,7 @@ def _rows_text(numbers: list[int], limit: int = 8) -> str:
 
 
 def _parse_count(text: str) -> int | None | str:
-    """The count, None for unknown, or the string "bad" when it is not a count."""
+    """Return the count, None for unknown, or the string "bad" when it is not a count."""
     if text in UNKNOWN_VALUES:
         return None
     if text == NIHIL:
@@ -490,7 +490,7 @@ def read_police_csv(
 
 
 def _detect_total(frame: pd.DataFrame) -> str | None:
-    """The one category whose count equals the sum of all others in every cell.
+    """Find the one category whose count equals the sum of all others in every cell.
 
     A cell is one (area, month) where every category is known. The candidate must be above
     zero in at least three cells and there must be three categories or more, so that a

@@ -177,7 +177,7 @@ _EXCEL_SERIAL = re.compile(r"\d{5}")
 
 
 def parse_datetime(s: str, *, today: date) -> datetime:
-    """A Dutch or ISO date with optional time -> naive local datetime.
+    """Parse a Dutch or ISO date with optional time into a naive local datetime.
 
     Time zones are converted to Europe/Amsterdam. Two-digit years are 20jj up to this year,
     else 19jj. A plain integer 20000-80000 is read as an Excel serial day number.

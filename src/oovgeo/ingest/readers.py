@@ -199,7 +199,7 @@ def _count(n: int, singular: str, plural: str) -> str:
 
 
 def _detect_delimiter(text: str, *, prefer_tab: bool) -> str:
-    """The delimiter whose header has several columns and matches most of the first rows.
+    """Return the delimiter whose header has several columns and fits most first rows.
 
     Ties go to the delimiter that needs fewer title rows above its header, then to the first
     candidate.
@@ -240,7 +240,7 @@ def _delimiter_score(text: str, delimiter: str) -> tuple[float, int]:
 
 
 def _filled_width(cells: list[str]) -> int:
-    """Number of fields up to the last filled one (trailing empty fields do not count)."""
+    """Count the fields up to the last filled one (trailing empty fields do not count)."""
     filled = [i for i, cell in enumerate(cells) if cell.strip()]
     return filled[-1] + 1 if filled else 0
 
@@ -347,7 +347,7 @@ def _sheet_records(worksheet: Any, max_rows: int) -> list[Record]:
 
 
 def cell_text(value: object) -> str:
-    """An Excel cell value as text: ISO dates, integers without '.0', shortest floats."""
+    """Return an Excel cell value as text: ISO dates, integers without '.0', short floats."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -419,7 +419,7 @@ def _times(n: int) -> str:
 
 
 def _kept_columns(header: list[str], data: list[Record]) -> list[int]:
-    """Indices of named columns; unnamed columns must be empty and are dropped."""
+    """Return indices of named columns; unnamed columns must be empty and are dropped."""
     unnamed = [i for i, name in enumerate(header) if not name]
     with_data = [i for i in unnamed if any(i < len(c) and c[i].strip() for _, c in data)]
     if with_data:

@@ -51,7 +51,7 @@ class ImportReport:
         return data
 
     def summary(self) -> list[str]:
-        """The report as short Dutch lines for the screen and the terminal."""
+        """Return the report as short Dutch lines for the screen and the terminal."""
         if self.status == "al_geimporteerd":
             return [
                 f"{self.filename}: dit bestand is al geïmporteerd (batch {self.previous_batch}); "

@@ -143,8 +143,10 @@ def validate(
 
 
 def _shortlist_link(raw: pd.DataFrame, col: Collector, known: set[int] | frozenset) -> pd.Series:
-    """The shortlist item an intervention came from; only a column that is present is
-    written, so a file without it leaves existing links alone (an empty cell unlinks).
+    """Return the shortlist item an intervention came from.
+
+    Only a column that is present is written, so a file without it leaves existing links
+    alone (an empty cell unlinks).
     """
     given = cell_text(raw, "shortlist_id")
     number = pd.to_numeric(given.where(given != ""), errors="coerce")

@@ -55,7 +55,7 @@ _ENGINES: dict[str, Engine] = {}
 
 
 def open_store(settings: Settings) -> Engine:
-    """The engine for the configured database (one per URL and process)."""
+    """Return the engine for the configured database (one per URL and process)."""
     return engine_for_url(settings.database_url)
 
 
@@ -201,7 +201,7 @@ def import_police(
 
 
 def make_geocoder(engine: Engine, settings: Settings) -> Geocoder | None:
-    """A cached PDOK geocoder when enabled in the settings, else None."""
+    """Return a cached PDOK geocoder when enabled in the settings, else None."""
     if not settings.get("geocoder.enabled"):
         return None
 

@@ -55,13 +55,15 @@ class Entry:
 
 
 def stored_text(value) -> str:
-    """A stored text: missing (None or NaN) is empty."""
+    """Return a stored text: missing (None or NaN) is empty."""
     return "" if value is None or pd.isna(value) else str(value)
 
 
 def location(buurt: str | None, record: Mapping | None = None, item: Mapping | None = None) -> dict:
-    """Where an entry lies, as ``Entry`` fields: a chosen buurt wins; a change keeps the
-    record's place; a new entry takes the place of the shortlist item it came from.
+    """Return where an entry lies, as ``Entry`` fields.
+
+    A chosen buurt wins; a change keeps the record's place; a new entry takes the place of
+    the shortlist item it came from.
 
     Raises ``ImportError_`` (Dutch) when none of them gives a place.
 
@@ -89,7 +91,7 @@ def location(buurt: str | None, record: Mapping | None = None, item: Mapping | N
 
 
 def entry_csv(entry: Entry) -> bytes:
-    """The entry as a one-row ``;``-separated file with the generiek headers.
+    """Return the entry as a one-row ``;``-separated file with the generiek headers.
 
     >>> entry_csv(Entry("OOV-1", date(2026, 3, 2), "ondermijning", ("politie",))).decode()
     'interventie_id;datum;thema;x;y;buurtcode;adres;partners;uitkomst;maatregel;shortlist_id\\r\\nOOV-1;02-03-2026;ondermijning;;;;;politie;;;\\r\\n'
@@ -115,7 +117,7 @@ def entry_csv(entry: Entry) -> bytes:
 
 
 def next_id(engine: Engine, day: date) -> str:
-    """A free id for a new entry: ``OOV-2026-0007`` (the year's entries made in the app + 1)."""
+    """Return a free id for a new entry: ``OOV-2026-0007`` (the year's app entries + 1)."""
     prefix = f"{ID_PREFIX}-{day:%Y}-"
     with engine.connect() as conn:
         taken = register_repo.source_ids_like(conn, FORM_SYSTEM, prefix)

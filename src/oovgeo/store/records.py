@@ -92,7 +92,7 @@ def replace_all(conn: Connection, index: AreaIndex, edition: int, tolerance_m: f
 
 
 def status(conn: Connection) -> dict:
-    """Counts per source and theme, placement, records outside, last import."""
+    """Return counts per source and theme, placement, records outside, last import."""
     out: dict = {}
     for kind, tbl in KIND_TABLES.items():
         total = conn.execute(select(func.count()).select_from(tbl)).scalar_one()
@@ -189,8 +189,10 @@ POINT_COLUMNS = [
 def signal_points(
     conn: Connection, identity: Identity, start, end, themes=(), sources=()
 ) -> pd.DataFrame:
-    """Signal rows with location and case number (no narrative: none is stored), for roles
-    that may see point data; everyone else gets ``AccessDenied`` whatever page asks (A4).
+    """Return signal rows with location and case number (no narrative: none is stored).
+
+    Only for roles that may see point data; everyone else gets ``AccessDenied`` whatever
+    page asks (A4).
     """
     require(identity, "view_points")
     tbl = schema.signals
@@ -229,8 +231,10 @@ def intervention_points(conn: Connection, identity: Identity, start, end) -> pd.
 
 
 def _frame(rows: list, columns: list[str]) -> pd.DataFrame:
-    """Rows as a frame, built column by column: pandas inspects every Row object when given
-    the rows themselves, which took 60% of reading 200,000 signals.
+    """Return rows as a frame, built column by column.
+
+    Pandas inspects every Row object when given the rows themselves, which took 60% of
+    reading 200,000 signals.
     """
     if not rows:
         return pd.DataFrame(columns=columns)
