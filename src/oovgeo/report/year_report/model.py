@@ -1,27 +1,7 @@
-"""The yearly evaluation's model for the council: one year against the year before, as XLSX and PDF.
+"""The year report's model: ``YearReport``, its Dutch notes and the checks on its tables.
 
-Journey 4: a policy advisor compares last year with the year before per theme and per wijk,
-sees which changes are significant, which are within normal variation and where numbers are
-too small to say anything, and exports the tables to Excel and the report to PDF.
-
-Input are the comparison tables of ``oovgeo.analysis.compare`` (not imported here): the result
-of ``compare_table`` for exact reports, or the display copy of ``protect_comparison`` for
-protected audiences (P3). Columns: the keys (``thema``; ``wijk``, ``thema``), ``a`` (report
-year), ``b`` (year before), ``verschil``, ``oordeel`` and optionally ``verschil_pct``,
-``rate_a``, ``rate_b``, ``p``, ``p_fdr``, ``inwoners``.
-
-    by_theme + by_wijk_theme + notes  ->  YearReport  ->  to_xlsx() / to_pdf()
-
-Output safety
-    Every string written to the workbook passes ``exports.safe_cell`` (O4) and is stored as a
-    plain string cell, so no cell of the workbook is a formula. Every data string drawn in the
-    PDF passes ``_plain`` (``$`` escaped, so matplotlib never reads it as maths) and each text
-    is drawn with ``usetex=False``.
-
-Protected reports
-    A protected report must hold display tables (counts as text such as ``"<5"``); a table with
-    numeric counts is refused. Every cell of a protected workbook is text, so no hidden count
-    can come back as a number, and the PDF draws only what the display tables show.
+The input tables and the output safety rules are described in the package docstring
+(``oovgeo.report.year_report``).
 """
 
 from __future__ import annotations
