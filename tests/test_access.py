@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -24,7 +25,7 @@ def test_every_listed_role_has_a_label_and_protected_roles_exist():
 def test_may_takes_an_identity_or_a_bare_role(role):
     for action in access.ACTION_ROLES:
         assert access.may(who(role), action) == access.may(role, action)
-    for page in access.PAGE_ROLES:
+    for page in access.PAGES:
         assert access.may_open(who(role), page) == access.may_open(role, page)
 
 
@@ -57,3 +58,10 @@ def test_role_map_with_an_unknown_role_is_refused_in_dutch():
     access.check_role_map({"OOV-beheer": "beheerder"})
     with pytest.raises(ConfigError, match="onbekende rol"):
         access.check_role_map({"OOV-beheer": "superuser"})
+
+
+def test_every_page_role_is_a_known_role_and_every_page_file_exists():
+    root = Path(__file__).resolve().parents[1]
+    for name, page in access.PAGES.items():
+        assert page.roles <= set(access.ROLES), name
+        assert (root / page.path).is_file(), page.path

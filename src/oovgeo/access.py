@@ -30,17 +30,35 @@ ROLE_LABELS = {
 PROTECTED_ROLES = frozenset({"manager", "presentatie"})
 
 _ALL = frozenset(ROLES)
-# Which role may open which page; a page missing here is open to nobody.
-PAGE_ROLES: dict[str, frozenset[str]] = {
-    "start": _ALL,
-    "kaart": _ALL,
-    "trends": frozenset({"beheerder", "coordinator", "analist", "manager"}),
-    "vergelijken": frozenset({"beheerder", "coordinator", "analist", "manager"}),
-    "doelen": frozenset({"beheerder", "coordinator"}),
-    "interventies": frozenset({"beheerder", "coordinator"}),
-    "data": frozenset({"beheerder"}),
-    "audit": frozenset({"beheerder"}),
-    "presentatie": _ALL,
+_STAFF = frozenset({"beheerder", "coordinator", "analist", "manager"})
+_TEAM = frozenset({"beheerder", "coordinator"})
+_ADMIN = frozenset({"beheerder"})
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of the app: its file, label and icon, and the roles that may open it."""
+
+    path: str  # relative to the app folder, as st.page_link wants it
+    label: str
+    icon: str
+    roles: frozenset[str]
+
+
+# The one page registry, in navigation order: the UI draws its menu from it and the guards
+# read its roles. A page missing here is open to nobody.
+PAGES: dict[str, Page] = {
+    "start": Page("app.py", "Start", ":material/home:", _ALL),
+    "kaart": Page("pages/3_Kaart.py", "Kaart", ":material/map:", _ALL),
+    "trends": Page("pages/4_Trends.py", "Trends", ":material/show_chart:", _STAFF),
+    "vergelijken": Page(
+        "pages/5_Vergelijken.py", "Vergelijken", ":material/compare_arrows:", _STAFF
+    ),
+    "doelen": Page("pages/6_Doelen.py", "Doelen", ":material/target:", _TEAM),
+    "interventies": Page("pages/7_Interventies.py", "Interventies", ":material/task_alt:", _TEAM),
+    "data": Page("pages/1_Gegevens.py", "Gegevens", ":material/upload_file:", _ADMIN),
+    "audit": Page("pages/2_Audit.py", "Audit en toegang", ":material/policy:", _ADMIN),
+    "presentatie": Page("pages/8_Presentatie.py", "Presentatie", ":material/slideshow:", _ALL),
 }
 # Which role may do which action; an action missing here is allowed to nobody.
 ACTION_ROLES: dict[str, frozenset[str]] = {
@@ -86,7 +104,8 @@ def _role(who: Identity | str | None) -> str | None:
 
 def may_open(who: Identity | str | None, page: str) -> bool:
     """Whether an identity (or a bare role) may open ``page``."""
-    return _role(who) in PAGE_ROLES.get(page, frozenset())
+    entry = PAGES.get(page)
+    return entry is not None and _role(who) in entry.roles
 
 
 def may(who: Identity | str | None, action: str) -> bool:

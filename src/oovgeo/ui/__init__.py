@@ -30,26 +30,8 @@ IDENTITY_KEY = state.key("identity")
 # presentation, and only a new login leaves it (the screen may be left unattended in a room).
 
 
-@dataclass(frozen=True)
-class PageInfo:
-    """A page of the app: its path, label and icon."""
-
-    path: str  # relative to the app folder, as st.page_link wants it
-    label: str
-    icon: str
-
-
-PAGES: dict[str, PageInfo] = {
-    "start": PageInfo("app.py", "Start", ":material/home:"),
-    "kaart": PageInfo("pages/3_Kaart.py", "Kaart", ":material/map:"),
-    "trends": PageInfo("pages/4_Trends.py", "Trends", ":material/show_chart:"),
-    "vergelijken": PageInfo("pages/5_Vergelijken.py", "Vergelijken", ":material/compare_arrows:"),
-    "doelen": PageInfo("pages/6_Doelen.py", "Doelen", ":material/target:"),
-    "interventies": PageInfo("pages/7_Interventies.py", "Interventies", ":material/task_alt:"),
-    "data": PageInfo("pages/1_Gegevens.py", "Gegevens", ":material/upload_file:"),
-    "audit": PageInfo("pages/2_Audit.py", "Audit en toegang", ":material/policy:"),
-    "presentatie": PageInfo("pages/8_Presentatie.py", "Presentatie", ":material/slideshow:"),
-}
+# The page registry lives in access (paths, labels, icons and roles in one table).
+PAGES = access.PAGES
 
 
 @dataclass(frozen=True)
