@@ -6,11 +6,12 @@ from datetime import date, timedelta
 import streamlit as st
 from streamlit_folium import st_folium
 
+from oovgeo import shortlist
 from oovgeo.access import require
 from oovgeo.analysis.targets import Weights, candidate_ids
 from oovgeo.maps import add_ranked_places, base_map
 from oovgeo.report.matrix import export_matrix, import_matrix
-from oovgeo.store import shortlist
+from oovgeo.store import shortlist_repo
 from oovgeo.store.records import signal_points
 from oovgeo.ui import frame, loaders
 from oovgeo.ui.filters import sidebar_filters
@@ -120,7 +121,7 @@ if selected in set(on_map["candidate_id"]):
         )
         if st.form_submit_button("Op de shortlist"):
             try:
-                shortlist.add_item(
+                shortlist_repo.add_item(
                     ctx.engine,
                     candidate_id=selected,
                     title=row["adres"] or selected,
@@ -141,7 +142,7 @@ if selected in set(on_map["candidate_id"]):
                 st.error(str(exc))
 
 st.subheader("Shortlist")
-items = shortlist.list_items(ctx.engine)
+items = shortlist_repo.list_items(ctx.engine)
 st.dataframe(items, hide_index=True, width="stretch")
 if not items.empty:
     # choosing the item is outside the form: widgets inside a form do not rerun the page
@@ -167,7 +168,7 @@ if not items.empty:
                 else ({"outcome": why} if status == "afgesloten" else {})
             )
             try:
-                shortlist.update_item(
+                shortlist_repo.update_item(
                     ctx.engine,
                     int(item_id),
                     expected_version=seen,

@@ -8,13 +8,14 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from oovgeo import shortlist
 from oovgeo.analysis import effect_classes
 from oovgeo.analysis.effect import CAVEATS, control_places, effect_per_intervention, pooled_effect
 from oovgeo.maps import add_html, base_map, escape, items_legend_html, to_web_points
 from oovgeo.services import register
 from oovgeo.services.operations import USER_ERRORS
 from oovgeo.services.register import stored_text
-from oovgeo.store import shortlist
+from oovgeo.store import shortlist_repo
 from oovgeo.store.records import intervention_points, signal_points
 from oovgeo.ui import frame, loaders, origin
 from oovgeo.ui.widgets import table_downloads
@@ -45,7 +46,7 @@ with ctx.engine.connect() as conn:
     # signals from six months before the first to six months after the last intervention
     signals = signal_points(conn, ctx.identity, start - timedelta(days=183), end)
 ctx.audit("view_points", "interventieregister", interventies=len(held_all))
-items = shortlist.list_items(ctx.engine, include_closed=True)
+items = shortlist_repo.list_items(ctx.engine, include_closed=True)
 item_names = {int(i): f"#{i} {t}" for i, t in zip(items["id"], items["title"], strict=True)}
 
 keep = pd.Series(True, index=held_all.index)

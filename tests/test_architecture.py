@@ -63,7 +63,6 @@ DEBT = {
         "src/oovgeo/analysis/targets.py",
         "src/oovgeo/config.py",
         "src/oovgeo/demo.py",
-        "src/oovgeo/store/shortlist.py",
     },
 }
 

@@ -16,7 +16,7 @@ from browser_support import CHROMIUM, CHROMIUM_ARGS, login, running_app
 
 from oovgeo.config import load_settings
 from oovgeo.services import operations as ops
-from oovgeo.store import shortlist
+from oovgeo.store import shortlist_repo
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -92,10 +92,10 @@ def test_map_click_to_shortlist_survives_reload_and_a_stale_edit_conflicts(app, 
         anna.get_by_label("Overleg", exact=True).fill("GIO Vlaardingen-Oost")
         anna.get_by_role("button", name="Op de shortlist").click()
         anna.get_by_text("Toegevoegd aan de shortlist.").wait_for(timeout=WAIT)
-        items = shortlist.list_items(engine)
+        items = shortlist_repo.list_items(engine)
         assert list(items["title"]) == [address]
         item_id = int(items["id"].iloc[0])
-        stored = shortlist.get_item(engine, item_id)
+        stored = shortlist_repo.get_item(engine, item_id)
         assert stored["reason"] == "Vier bronnen binnen twee weken"
         assert stored["meeting"] == "GIO Vlaardingen-Oost"
 
@@ -121,7 +121,7 @@ def test_map_click_to_shortlist_survives_reload_and_a_stale_edit_conflicts(app, 
         conflict = bert.get_by_text(re.compile("intussen gewijzigd door anna"))
         conflict.wait_for(timeout=WAIT)
         assert "Opgeslagen." not in main_text(bert)
-        stored = shortlist.get_item(engine, item_id)
+        stored = shortlist_repo.get_item(engine, item_id)
         assert stored["owner"] == "Anna"  # bert's stale edit did not overwrite it
         assert stored["version"] == 2
 

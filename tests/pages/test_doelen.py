@@ -7,7 +7,7 @@ from apptest_support import build_demo_home, open_page
 
 from oovgeo.config import load_settings
 from oovgeo.services import operations as ops
-from oovgeo.store import schema, shortlist
+from oovgeo.store import schema, shortlist_repo
 
 pytestmark = pytest.mark.slow  # starts Streamlit (AppTest) or a server/subprocess
 
@@ -34,7 +34,7 @@ def test_coordinator_ranks_places_and_adds_one_to_the_shortlist(home, monkeypatc
     assert not at.exception
     settings = load_settings(env={"OOVGEO_HOME": str(home)}, config_file=None)
     engine = ops.open_store(settings)
-    items = shortlist.list_items(engine)
+    items = shortlist_repo.list_items(engine)
     assert list(items["candidate_id"]) == [ranked["candidate_id"].iloc[0]]
     with engine.connect() as conn:
         actions = [r.action for r in conn.execute(schema.audit_log.select())]
@@ -45,7 +45,7 @@ def test_a_stale_edit_in_a_second_session_gets_the_conflict_message(home, monkey
     monkeypatch.setenv("OOVGEO_HOME", str(home))
     settings = load_settings(env={"OOVGEO_HOME": str(home)}, config_file=None)
     engine = ops.open_store(settings)
-    item = shortlist.add_item(
+    item = shortlist_repo.add_item(
         engine,
         candidate_id="conflict-test",
         title="Kade 1",
@@ -73,7 +73,7 @@ def test_a_stale_edit_in_a_second_session_gets_the_conflict_message(home, monkey
         next(b for b in at.button if b.label == "Wijziging opslaan").click().run()
     assert any(s.value == "Opgeslagen." for s in first.success)
     assert any("intussen gewijzigd door anna" in e.value for e in second.error)
-    assert shortlist.get_item(engine, item["id"])["owner"] == "Anna"  # not overwritten
+    assert shortlist_repo.get_item(engine, item["id"])["owner"] == "Anna"  # not overwritten
 
 
 def test_intervention_register_and_effect(home, monkeypatch):

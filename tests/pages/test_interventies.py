@@ -16,7 +16,7 @@ from oovgeo.analysis import effect_classes
 from oovgeo.config import load_settings
 from oovgeo.services import operations as ops
 from oovgeo.services import register
-from oovgeo.store import schema, shortlist
+from oovgeo.store import schema, shortlist_repo
 from oovgeo.store.areas_repo import active_edition, load_areas
 
 pytestmark = pytest.mark.slow  # starts Streamlit (AppTest) or a server/subprocess
@@ -80,7 +80,7 @@ def test_add_an_intervention_from_a_shortlist_item_and_change_it(home, monkeypat
     monkeypatch.setenv("OOVGEO_HOME", str(home))
     engine, settings = _store(home)
     x, y = _a_place_in_town(engine, settings)
-    item = shortlist.add_item(
+    item = shortlist_repo.add_item(
         engine,
         candidate_id=None,
         title="Loods aan de haven",

@@ -43,7 +43,7 @@ from oovgeo.report.pack.pdf import to_pdf
 from oovgeo.report.pack.pptx import to_pptx
 from oovgeo.services import operations as ops
 from oovgeo.store.db import make_engine
-from oovgeo.store.shortlist import add_item, update_item
+from oovgeo.store.shortlist_repo import add_item, update_item
 
 MEETING_DATE = DEMO_END + timedelta(days=1)  # the data run to the day before the meeting
 LABELS = {RISE, FALL, NORMAL, TOO_FEW}

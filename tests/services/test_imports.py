@@ -361,11 +361,11 @@ def test_sqlite_runs_in_wal_with_full_sync(sqlite_store):
 
 
 def test_an_intervention_is_linked_to_the_shortlist_item_it_came_from(vlaardingen, buurten):
-    from oovgeo.store import shortlist
+    from oovgeo.store import shortlist_repo
 
     engine, settings = vlaardingen
     ax, ay = inside(buurten, "BU06220101")
-    item = shortlist.add_item(
+    item = shortlist_repo.add_item(
         engine,
         candidate_id="c1",
         title="Bedrijfspand",

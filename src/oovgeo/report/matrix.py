@@ -2,7 +2,8 @@
 
 Before the meeting the coordinator exports the shortlist (``export_matrix``); in the meeting the
 agreed action, owner, deadline and status are typed into the workbook; afterwards
-``import_matrix`` reads it back and applies the changes through ``store.shortlist.update_item``.
+``import_matrix`` reads it back and applies the changes through
+``store.shortlist_repo.update_item``.
 
 Sheet "Afsprakenmatrix"
     Two note rows (meeting, date, instructions), then the header and one row per item:
@@ -11,7 +12,7 @@ Sheet "Afsprakenmatrix"
     ``eigenaar``, ``deadline`` (dd-mm-jjjj), ``status``, ``uitkomst``, ``reden afwijzing``.
 
     The last two go beyond the columns the meeting fills in most: closing an item needs its
-    outcome and rejecting it needs a reason (``store.shortlist``), and both must be possible
+    outcome and rejecting it needs a reason (``oovgeo.shortlist``), and both must be possible
     from the matrix, whose status list offers ``afgesloten`` and ``afgewezen``.
 
 Output safety (O4)
@@ -57,16 +58,10 @@ from sqlalchemy import Engine
 
 from oovgeo.exports import safe_cell
 from oovgeo.ingest.readers import read_table
+from oovgeo.shortlist import LOCAL_TIMEZONE, STATUSES, ConflictError, ShortlistError
 from oovgeo.store import audit
 from oovgeo.store.db import writing
-from oovgeo.store.shortlist import (
-    LOCAL_TIMEZONE,
-    STATUSES,
-    ConflictError,
-    ShortlistError,
-    list_items,
-    update_item,
-)
+from oovgeo.store.shortlist_repo import list_items, update_item
 
 SHEET = "Afsprakenmatrix"
 COLUMNS = (
@@ -182,7 +177,7 @@ def export_matrix(
     meeting_date: date | None = None,
     exported_at: datetime | None = None,
 ) -> bytes:
-    """Return the agreements matrix of ``items`` (``store.shortlist.list_items``) as XLSX bytes.
+    """Return the agreements matrix of ``items`` (``shortlist_repo.list_items``) as XLSX bytes.
 
     Needed columns: ``id``, ``version``, ``title``, ``status``; used when present: ``adres``,
     ``buurt_naam``, ``buurt_code``, ``wijk_naam``, ``wijk_code``, ``themes``, ``action``,

@@ -25,9 +25,10 @@ from oovgeo.report.pack.model import (
     PackError,
     pack_disclosure,
 )
+from oovgeo.shortlist import OPEN_STATUSES
 from oovgeo.store.areas_repo import active_edition, load_areas
 from oovgeo.store.pack_repo import intervention_outcome_counts, signal_counts_per_day
-from oovgeo.store.shortlist import OPEN_STATUSES, list_items
+from oovgeo.store.shortlist_repo import list_items
 
 if TYPE_CHECKING:
     from oovgeo.store.db import Engine  # type only: the store opens connections

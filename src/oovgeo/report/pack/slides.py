@@ -40,7 +40,7 @@ from oovgeo.report.pack.model import (
     clip,
 )
 from oovgeo.report.year_report.model import disclosure_note
-from oovgeo.store.shortlist import STATUSES
+from oovgeo.shortlist import STATUSES
 from oovgeo.vocab import FALL, LOCATION_NOTE, METHOD_NOTE, NORMAL, RISE, TEST_NOTE, TOO_FEW
 
 if TYPE_CHECKING:

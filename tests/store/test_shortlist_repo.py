@@ -24,15 +24,11 @@ from oovgeo.report.matrix import (
     import_matrix,
     parse_deadline,
 )
+from oovgeo.shortlist import STATUSES, ConflictError, ShortlistError
 from oovgeo.store import audit
 from oovgeo.store.schema import audit_log, shortlist_history
-from oovgeo.store.shortlist import (
-    STATUSES,
-    ConflictError,
-    ShortlistError,
+from oovgeo.store.shortlist_repo import (
     add_item,
-    allowed_next,
-    check_transition,
     get_item,
     history,
     list_items,
@@ -144,28 +140,6 @@ def test_invalid_input_is_refused_in_dutch(store):
     with pytest.raises(ShortlistError, match="datum"):
         _update(engine, item, deadline="01-03-2026")
     assert get_item(engine, item["id"])["version"] == 1
-
-
-def test_transition_rules():
-    # forward, also skipping steps: a meeting may discuss and plan an item at once
-    check_transition("voorgesteld", "besproken")
-    check_transition("voorgesteld", "ingepland")
-    check_transition("besproken", "uitgevoerd")
-    check_transition("uitgevoerd", "afgesloten")
-    for status in ("voorgesteld", "besproken", "ingepland", "uitgevoerd"):
-        check_transition(status, "afgewezen")
-    with pytest.raises(ShortlistError, match="niet terug"):
-        check_transition("ingepland", "besproken")
-    with pytest.raises(ShortlistError, match="Alleen een uitgevoerd item"):
-        check_transition("ingepland", "afgesloten")
-    for final in ("afgesloten", "afgewezen"):
-        for target in STATUSES:
-            if target != final:
-                with pytest.raises(ShortlistError, match="niet meer gewijzigd"):
-                    check_transition(final, target)
-    assert allowed_next("voorgesteld") == ("besproken", "ingepland", "uitgevoerd", "afgewezen")
-    assert allowed_next("uitgevoerd") == ("afgesloten", "afgewezen")
-    assert allowed_next("afgewezen") == ()
 
 
 def test_status_changes_in_the_store(store):
@@ -436,7 +410,7 @@ def test_parse_deadline():
 WRITER = """
 import sys
 from oovgeo.store.db import make_engine
-from oovgeo.store.shortlist import get_item, update_item
+from oovgeo.store.shortlist_repo import get_item, update_item
 
 engine = make_engine(sys.argv[1])
 item_id = int(sys.argv[2])
