@@ -60,7 +60,6 @@ DEBT = {
     },
     "long_files": {
         "src/oovgeo/analysis/effect.py",
-        "src/oovgeo/analysis/targets.py",
         "src/oovgeo/config.py",
         "src/oovgeo/demo.py",
     },

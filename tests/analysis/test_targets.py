@@ -1,4 +1,4 @@
-"""Candidate intervention locations (analysis/targets.py): places, scores and reasons.
+"""Candidate intervention locations (analysis/targets/): places, scores and reasons.
 
 Expected values are derived by hand in the comments, with the default weights: signal 1,
 source 2 per distinct source, theme 1 per distinct theme, half-life 90 days, intervention
@@ -156,7 +156,7 @@ def test_long_chains_are_split_around_the_busiest_spots():
 
 
 def test_dense_points_skip_single_linkage_but_still_group_near_points(monkeypatch):
-    monkeypatch.setattr(targets, "MAX_PAIRS", 0)
+    monkeypatch.setattr(targets.places, "MAX_PAIRS", 0)
     sig = signals(
         {"x": 85_000.0, "y": 445_000.0},
         {"x": 85_030.0, "y": 445_000.0},
