@@ -9,8 +9,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from oovgeo import shortlist
-from oovgeo.analysis import effect_classes
 from oovgeo.analysis.effect import CAVEATS, control_places, effect_per_intervention, pooled_effect
+from oovgeo.analysis.effect import classes as effect_classes
 from oovgeo.maps import add_html, base_map, escape, items_legend_html, to_web_points
 from oovgeo.services import register
 from oovgeo.services.operations import USER_ERRORS

@@ -59,7 +59,6 @@ DEBT = {
         "app.py",
     },
     "long_files": {
-        "src/oovgeo/analysis/effect.py",
         "src/oovgeo/config.py",
         "src/oovgeo/demo.py",
     },

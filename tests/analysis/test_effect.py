@@ -365,11 +365,11 @@ def test_grid_clusters_are_squares_of_1_km_and_half_years():
     table = _table([("a", 10, 5, 100, 100)] * 12)
     table["x"] = [100.0, 900.0, 1100.0, 1900.0, 2100.0, 2900.0] * 2
     table["datum"] = [date(2024, 1, 5)] * 6 + [date(2024, 7, 5)] * 6
-    ids = effect._cluster_ids(table, "grid")
+    ids = effect.pooled._cluster_ids(table, "grid")
     assert len(set(ids)) == 6
     assert ids[0] == ids[1] != ids[2] == ids[3] and ids[0] != ids[6]
     table.loc[0, "x"] = np.nan  # unknown place: a cluster of its own
-    assert len(set(effect._cluster_ids(table, "grid"))) == 7
+    assert len(set(effect.pooled._cluster_ids(table, "grid"))) == 7
     with pytest.raises(ValueError, match="datum, x and y"):
         pooled_effect(table.drop(columns="x"))
     with pytest.raises(ValueError, match="column"):
@@ -454,7 +454,7 @@ def test_caveats_cover_the_known_pitfalls():
 
 
 def test_doctest():
-    assert doctest.testmod(effect).failed == 0
+    assert all(doctest.testmod(m).failed == 0 for m in (effect.windows, effect.pooled, effect.placebo))
 
 
 # ============================================================================================

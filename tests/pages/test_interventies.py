@@ -12,7 +12,7 @@ from apptest_support import build_demo_home
 from apptest_support import open_page as open_apptest
 from sqlalchemy import select
 
-from oovgeo.analysis import effect_classes
+from oovgeo.analysis.effect import classes as effect_classes
 from oovgeo.config import load_settings
 from oovgeo.services import operations as ops
 from oovgeo.services import register
