@@ -284,7 +284,10 @@ def add_legend(m: folium.Map, classes: Classes, title: str, *, missing: bool | N
 def add_html(m: folium.Map, html: str) -> HtmlBlock:
     """Put pre-built (already escaped) HTML into the map page, e.g. ``items_legend_html``."""
     block = HtmlBlock(html)
-    m.get_root().html.add_child(block)
+    root = m.get_root()
+    if not isinstance(root, folium.Figure):  # folium puts every Map in a branca Figure
+        raise TypeError("the map is not part of an HTML page")
+    root.html.add_child(block)
     return block
 
 

@@ -417,7 +417,7 @@ def read_police_csv(
             empty_category.append(number)
             continue
         count = _parse_count(value)
-        if count == "bad":
+        if isinstance(count, str):  # "bad"
             bad_counts.append((number, value))
             continue
         if count is None:

@@ -133,7 +133,7 @@ def _address(raw: pd.DataFrame) -> pd.Series:
     return adres.where(adres != "", pc_nr)
 
 
-def _one(n: int, i: int) -> np.ndarray:
+def _one(n: int, i: int | np.integer) -> np.ndarray:
     mask = np.zeros(n, dtype=bool)
     mask[i] = True
     return mask

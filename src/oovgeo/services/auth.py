@@ -197,7 +197,7 @@ def authenticate(
             ok = row is not None and row.active
         except (VerificationError, InvalidHashError):
             ok = False
-        if not ok:
+        if row is None or not ok:
             audit.record(
                 conn,
                 actor=username or "?",
@@ -207,7 +207,7 @@ def authenticate(
                 origin=origin,
             )
             return None
-        values = {"last_login": now}
+        values: dict[str, object] = {"last_login": now}
         if _hasher.check_needs_rehash(row.password_hash):
             values["password_hash"] = _hasher.hash(password)
         users_repo.update_user(conn, row.id, **values)

@@ -251,6 +251,8 @@ def build_demo(
         store_areas(engine, settings, demo.fictitious_town(), actor=actor)
         with engine.connect() as conn:
             edition = active_edition(conn)
+        if edition is None:  # store_areas just wrote one
+            raise RuntimeError("the demo town was stored but no boundary edition is active")
     areas = load_areas(engine, edition)
     data = demo.generate(areas, seed=seed, end=end or date.today())
     reports = {}

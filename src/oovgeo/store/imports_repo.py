@@ -43,7 +43,7 @@ def insert_batch(
     conn: Connection, *, kind: str, filename: str, sha: str, profile: str, actor: str, rows_in: int
 ) -> int:
     """Open a batch for a file (counts zero until ``finish_batch``); return its id."""
-    return conn.execute(
+    result = conn.execute(
         schema.import_batches.insert().values(
             kind=kind,
             filename=filename[:255],
@@ -58,7 +58,11 @@ def insert_batch(
             duplicates=0,
             report="{}",
         )
-    ).inserted_primary_key[0]
+    )
+    key = result.inserted_primary_key
+    if key is None:  # only for statements that are not a single-row insert
+        raise RuntimeError("the database returned no id for the new import batch")
+    return int(key[0])
 
 
 def existing_records(conn: Connection, kind: str, system: str) -> pd.DataFrame:

@@ -38,6 +38,8 @@ def add_column(conn: Connection, column: Column) -> None:
 
 def add_index(conn: Connection, index: Index) -> None:
     """Create ``index`` unless it already exists."""
+    if index.table is None:
+        raise ValueError(f"index {index.name} belongs to no table")
     present = {i["name"] for i in inspect(conn).get_indexes(index.table.name)}
     if index.name not in present:
         index.create(conn)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -96,10 +98,10 @@ def status(conn: Connection) -> dict:
     out: dict = {}
     for kind, tbl in KIND_TABLES.items():
         total = conn.execute(select(func.count()).select_from(tbl)).scalar_one()
-        per_theme = dict(
+        per_theme: dict[str, int] = dict(
             conn.execute(select(tbl.c.thema, func.count()).group_by(tbl.c.thema)).all()
         )
-        per_placement = dict(
+        per_placement: dict[str, int] = dict(
             conn.execute(select(tbl.c.placement, func.count()).group_by(tbl.c.placement)).all()
         )
         span = conn.execute(select(func.min(tbl.c.datum), func.max(tbl.c.datum))).one()
@@ -230,7 +232,7 @@ def intervention_points(conn: Connection, identity: Identity, start, end) -> pd.
     return _frame(conn.execute(query).all(), columns)
 
 
-def _frame(rows: list, columns: list[str]) -> pd.DataFrame:
+def _frame(rows: Sequence[Any], columns: list[str]) -> pd.DataFrame:
     """Return rows as a frame, built column by column.
 
     Pandas inspects every Row object when given the rows themselves, which took 60% of

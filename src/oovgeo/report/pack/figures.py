@@ -341,7 +341,7 @@ def outcome_chart_png(labels: Sequence[str], counts: pd.Series, texts: Sequence[
     ax.barh(positions[shown], values[shown], color="#525252", height=0.65)
     reach = float(values.max()) if values.size and values.max() > 0 else 1.0
     for y, value, text in zip(positions, values, texts, strict=True):
-        ax.text(value + reach * 0.02, y, text, va="center", fontsize=11, parse_math=False)
+        ax.text(value + reach * 0.02, float(y), text, va="center", fontsize=11, parse_math=False)
     ax.set_yticks(positions, [clip(label, 40) for label in labels])
     for tick in ax.get_yticklabels():
         tick.set_parse_math(False)

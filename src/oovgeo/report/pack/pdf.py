@@ -18,6 +18,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.image import imread
 from matplotlib.table import Table
+from matplotlib.transforms import Bbox
 
 from oovgeo.report.pack.layout import (
     FOOTER_BOX,
@@ -78,7 +79,7 @@ def _table(fig: Figure, box: Box, slide: Slide) -> None:
     laid = slide_table_layout(slide, box)
     ax = _axes(fig, box)
     ax.set_axis_off()
-    grid = Table(ax, bbox=(0, 0, 1, 1))
+    grid = Table(ax, bbox=Bbox.from_bounds(0, 0, 1, 1))
     heights = laid.row_heights
     for i, row in enumerate([laid.header, *laid.cells]):
         for j, text in enumerate(row):
@@ -121,7 +122,7 @@ def _page(pack: Pack, slide: Slide) -> Figure:
         if slide.subtitle:
             _text(fig, SUBTITLE_BOX, slide.subtitle, 13, color="#444444")
         boxes = slide_layout(slide)
-        if "image" in boxes:
+        if "image" in boxes and slide.image_png is not None:
             ax = _axes(fig, boxes["image"])
             ax.imshow(imread(io.BytesIO(slide.image_png), format="png"), interpolation="none")
             ax.set_axis_off()

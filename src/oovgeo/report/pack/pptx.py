@@ -77,6 +77,8 @@ def _title(slide, text: str, box: Box, size: float) -> None:
 def _table(slide, box: Box, source: Slide) -> None:
     laid = slide_table_layout(source, box)
     table = source.table
+    if table is None:  # slide_layout gives a table box only to a slide with a table
+        return
     rows, cols = len(table) + 1, len(table.columns)
     shape = slide.shapes.add_table(
         rows, cols, Inches(box.left), Inches(box.top), Inches(box.width), Inches(box.height)
@@ -112,7 +114,7 @@ def _content_slide(prs, pack: Pack, slide: Slide) -> None:
     if slide.subtitle:
         _textbox(page, SUBTITLE_BOX, [slide.subtitle], 14, colour=GREY)
     boxes = slide_layout(slide)
-    if "image" in boxes:
+    if "image" in boxes and slide.image_png is not None:
         box = boxes["image"]
         page.shapes.add_picture(
             io.BytesIO(slide.image_png),

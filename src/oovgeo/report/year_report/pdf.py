@@ -7,6 +7,7 @@ import math
 import textwrap
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.table import Table
+from matplotlib.transforms import Bbox
 
 from oovgeo import dutch
 from oovgeo.report.year_report.cells import (
@@ -35,7 +37,8 @@ from oovgeo.vocab import FALL, NORMAL, RISE, TOO_FEW, VERDICTS
 
 # Bar styles per verdict: significant ones dark and hatched (direction by hatch as well as by
 # colour), the others light and plain, "too few" white with a dashed edge: readable in grey.
-BAR_STYLES = {
+# matplotlib keyword arguments per verdict (Any: they go to several typed parameters)
+BAR_STYLES: dict[str, dict[str, Any]] = {
     RISE: {"facecolor": "#a50f15", "hatch": "////", "edgecolor": "#000000", "linestyle": "-"},
     FALL: {"facecolor": "#08519c", "hatch": "\\\\\\\\", "edgecolor": "#000000", "linestyle": "-"},
     NORMAL: {"facecolor": "#c8c8c8", "hatch": "", "edgecolor": "#555555", "linestyle": "-"},
@@ -148,7 +151,7 @@ def _draw_table(
     """
     ax = fig.add_axes(rect)
     ax.set_axis_off()
-    table = Table(ax, bbox=(0, 0, 1, 1))
+    table = Table(ax, bbox=Bbox.from_bounds(0, 0, 1, 1))
     n = len(frame) + 1
     height = 1 / n
     text_columns = {*range(n_keys), len(frame.columns) - 1}
@@ -183,7 +186,7 @@ def _draw_changes(ax: Axes, report: YearReport) -> list[Patch]:
     for y, value, verdict in zip(positions, values, table["oordeel"], strict=True):
         style = BAR_STYLES.get(str(verdict), BAR_STYLES[NORMAL])
         if value is None:
-            ax.text(0, y, "  niet getoond", va="center", fontsize=6.5, usetex=False)
+            ax.text(0, float(y), "  niet getoond", va="center", fontsize=6.5, usetex=False)
             continue
         ax.barh(y, value, height=0.7, linewidth=0.6, **style)
     ax.axvline(0, color="#000000", linewidth=0.8)
