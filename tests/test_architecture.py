@@ -45,17 +45,12 @@ DEBT = {
         "3_Kaart.py",
         "4_Trends.py",
         "5_Vergelijken.py",
-        "6_Doelen.py",
-        "7_Interventies.py",
-        "8_Presentatie.py",
     },
     "store_in_pages": {
         "1_Gegevens.py",
         "2_Audit.py",
         "4_Trends.py",
         "5_Vergelijken.py",
-        "6_Doelen.py",
-        "7_Interventies.py",
         "app.py",
     },
     "long_files": {

@@ -454,7 +454,9 @@ def test_caveats_cover_the_known_pitfalls():
 
 
 def test_doctest():
-    assert all(doctest.testmod(m).failed == 0 for m in (effect.windows, effect.pooled, effect.placebo))
+    assert all(
+        doctest.testmod(m).failed == 0 for m in (effect.windows, effect.pooled, effect.placebo)
+    )
 
 
 # ============================================================================================

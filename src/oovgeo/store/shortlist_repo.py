@@ -242,7 +242,7 @@ def add_item(
                     f"Deze kandidaat staat al op de shortlist (nr {existing.id}, "
                     f"status '{existing.status}')."
                 )
-        item_id = conn.execute(
+        result = conn.execute(
             shortlist.insert().values(
                 **values,
                 status="voorgesteld",
@@ -256,7 +256,11 @@ def add_item(
                 created_at=now,
                 updated_at=now,
             )
-        ).inserted_primary_key[0]
+        )
+        key = result.inserted_primary_key
+        if key is None:  # only for statements that are not a single-row insert
+            raise RuntimeError("the database returned no id for the new shortlist item")
+        item_id = int(key[0])
         filled = {f: (None, v) for f, v in values.items() if v not in (None, "")}
         filled["status"] = (None, "voorgesteld")
         _write_history(conn, item_id, 1, actor, now, "aangemaakt", filled)
@@ -283,7 +287,10 @@ def _last_change(conn: Connection, item_id: int) -> tuple[str, datetime, int]:
         .order_by(shortlist_history.c.version.desc(), shortlist_history.c.id.desc())
         .limit(1)
     ).first()
-    return row.changed_by, rules.as_utc(row.changed_at), row.version
+    changed_at = rules.as_utc(row.changed_at) if row is not None else None
+    if row is None or changed_at is None:  # every item gets a history row when created
+        raise RuntimeError(f"shortlist item {item_id} has no history")
+    return row.changed_by, changed_at, row.version
 
 
 def update_item(
