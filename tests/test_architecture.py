@@ -61,7 +61,6 @@ DEBT = {
     "long_files": {
         "src/oovgeo/analysis/effect.py",
         "src/oovgeo/analysis/targets.py",
-        "src/oovgeo/demo.py",
         "src/oovgeo/store/shortlist.py",
     },
 }
