@@ -9,7 +9,8 @@ from streamlit_folium import st_folium
 from oovgeo.access import require
 from oovgeo.analysis.targets import Weights, candidate_ids
 from oovgeo.maps import add_ranked_places, base_map
-from oovgeo.report.matrix import export_matrix, import_matrix
+from oovgeo.report.matrix import export_matrix
+from oovgeo.services.matrix_import import import_matrix
 from oovgeo.store import shortlist
 from oovgeo.store.records import signal_points
 from oovgeo.ui import frame, loaders

@@ -38,7 +38,6 @@ DEBT = {
         "pages/2_Audit.py",
     },
     "sqlalchemy": {
-        "src/oovgeo/report/matrix.py",
         "pages/2_Audit.py",
     },
     "long_pages": {
