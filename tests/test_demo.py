@@ -15,6 +15,7 @@ import shapely
 from pandas.testing import assert_frame_equal
 
 from oovgeo import demo
+from oovgeo.config import load_settings
 from oovgeo.crs import RD
 
 BUURTEN = Path(__file__).resolve().parents[2] / "shared" / "data" / "buurten_2025.geojson"
@@ -255,6 +256,18 @@ def test_wijken_only_frame_uses_wijken(town):
     data = demo.generate(wijken, n_signals=2000, n_interventions=100)
     union = shapely.union_all(wijken.loc[wijken["level"] == "wijk", "geometry"].to_numpy())
     assert shapely.contains_xy(union, data.signals["x"], data.signals["y"]).all()
+
+
+def test_the_demo_draws_exactly_the_configured_codes(case):
+    settings = load_settings(env={}, config_file=None)
+    drawn = {"themes": demo.THEMES, "sources": demo.SOURCES, "partners": demo.PARTNERS}
+    drawn["outcomes"] = demo.OUTCOMES
+    for kind, codes in drawn.items():
+        assert list(codes) == [c.code for c in settings.codes(kind)], kind
+    _, data = case
+    # every configured theme and source has its signals, so every legend entry shows on the map
+    assert set(data.signals["thema"]) == set(settings.labels("themes"))
+    assert set(data.signals["bron"]) == set(settings.labels("sources"))
 
 
 def test_codes_come_from_the_default_configuration(case):

@@ -16,14 +16,8 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from oovgeo.ingest.readers import read_table
-from oovgeo.report.matrix import (
-    COLUMNS,
-    SHEET,
-    MatrixError,
-    export_matrix,
-    import_matrix,
-    parse_deadline,
-)
+from oovgeo.report.matrix import COLUMNS, SHEET, MatrixError, export_matrix, parse_deadline
+from oovgeo.services.matrix_import import import_matrix
 from oovgeo.shortlist import STATUSES, ConflictError, ShortlistError
 from oovgeo.store import audit
 from oovgeo.store.schema import audit_log, shortlist_history

@@ -2,8 +2,8 @@
 
 Before the meeting the coordinator exports the shortlist (``export_matrix``); in the meeting the
 agreed action, owner, deadline and status are typed into the workbook; afterwards
-``import_matrix`` reads it back and applies the changes through
-``store.shortlist_repo.update_item``.
+``services.matrix_import.import_matrix`` reads it back (``read_matrix``, ``typed_fields``) and
+applies the changes through ``store.shortlist_repo.update_item``.
 
 Sheet "Afsprakenmatrix"
     Two note rows (meeting, date, instructions), then the header and one row per item:
@@ -37,8 +37,9 @@ Import: one transaction per row, on purpose
     The report: ``rows = updated + unchanged + len(conflicts) + len(rejected)``.
 
 Exports must be audited by the caller (the page's ``Context.audit("export", ...)``);
-``import_matrix`` audits itself: one ``shortlist_change`` row per applied or conflicting row
-(from ``update_item``) and one ``shortlist_import`` row with the counts.
+``services.matrix_import.import_matrix`` audits itself: one ``shortlist_change`` row per
+applied or conflicting row (from ``update_item``) and one ``shortlist_import`` row with the
+counts.
 """
 
 from __future__ import annotations
@@ -54,14 +55,10 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from sqlalchemy import Engine
 
 from oovgeo.exports import safe_cell
 from oovgeo.ingest.readers import read_table
-from oovgeo.shortlist import LOCAL_TIMEZONE, STATUSES, ConflictError, ShortlistError
-from oovgeo.store import audit
-from oovgeo.store.db import writing
-from oovgeo.store.shortlist_repo import list_items, update_item
+from oovgeo.shortlist import LOCAL_TIMEZONE, STATUSES
 
 SHEET = "Afsprakenmatrix"
 COLUMNS = (
@@ -318,29 +315,20 @@ def parse_deadline(value: str) -> date | None:
     return result
 
 
-def _whole_number(text: str) -> int | None:
+def whole_number(text: str) -> int | None:
+    """Return ``text`` as a whole number of at most 9 digits, else None."""
     text = text.strip()
     if re.fullmatch(r"\d{1,9}", text):
         return int(text)
     return None
 
 
-def _comparable(field: str, item: dict[str, Any]) -> Any:
-    value = item[field]
-    if field == "deadline":
-        return value if isinstance(value, date) else None
-    return value or ""
+def read_matrix(data: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
+    """Read an edited matrix: per data row its spreadsheet row number and {column: text}.
 
-
-def import_matrix(
-    engine: Engine, data: bytes, filename: str, *, actor: str, origin: str
-) -> dict[str, Any]:
-    """Apply an edited agreements matrix; see the module docstring for the rules.
-
-    Returns ``{"rows", "updated", "unchanged", "conflicts": [nr, ...],
-    "rejected": [(spreadsheet row, Dutch reason), ...]}``. Raises MatrixError or
-    ``readers.ReadError`` (both ValueError, Dutch) when the file as a whole cannot be used;
-    nothing is changed then.
+    Column names are normalised (``_key``); a formula typed into a cell arrives as its text.
+    Raises MatrixError or ``readers.ReadError`` (both ValueError, Dutch) when the file as a
+    whole cannot be used.
     """
     table = read_table(data, filename)
     keys = [_key(c) for c in table.columns]
@@ -353,102 +341,30 @@ def import_matrix(
         )
     position = {k: i for i, k in enumerate(keys)}
     formulas = _formula_texts(data, table.sheet)
-    items = {int(r["id"]): r for r in list_items(engine, include_closed=True).to_dict("records")}
+    return [
+        (number, {k: formulas.get((number, k), cells[i]) for k, i in position.items()})
+        for number, cells in zip(table.row_numbers, table.rows, strict=True)
+    ]
 
-    report: dict[str, Any] = {
-        "rows": len(table.rows),
-        "updated": 0,
-        "unchanged": 0,
-        "conflicts": [],
-        "rejected": [],
-    }
-    seen: set[int] = set()
-    for number, cells in zip(table.row_numbers, table.rows, strict=True):
 
-        def cell(name: str, number: int = number, cells: list[str] = cells) -> str:
-            value = formulas.get((number, name))
-            return value if value is not None else cells[position[name]]
+def typed_fields(row: dict[str, str]) -> dict[str, Any]:
+    """Return the shortlist fields typed into a matrix row; ValueError (Dutch) if one is invalid.
 
-        def reject(reason: str, number: int = number) -> None:
-            report["rejected"].append((number, reason))
-
-        nr_text = cell("nr").strip()
-        nr = _whole_number(nr_text)
-        if nr is None:
-            reject(
-                "nr ontbreekt; nieuwe items voeg je toe in oovgeo, niet in de matrix"
-                if not nr_text
-                else f"nr '{nr_text}' is geen nummer"
-            )
-            continue
-        if nr in seen:
-            reject(f"nr {nr} staat meer dan eens in de matrix")
-            continue
-        seen.add(nr)
-        item = items.get(nr)
-        if item is None:
-            reject(f"nr {nr} bestaat niet op de shortlist")
-            continue
-        version = _whole_number(cell("versie"))
-        if version is None:
-            reject(f"versie '{cell('versie').strip()}' is geen nummer")
-            continue
-
-        wanted: dict[str, Any] = {}
-        try:
-            for column, field in EDITABLE.items():
-                if column not in position:
-                    continue  # optional column removed: leave the field as it is
-                text = _unsafe(cell(column).strip())
-                if field == "deadline":
-                    wanted[field] = parse_deadline(text)
-                elif field == "status":
-                    if not text:
-                        raise ValueError("status ontbreekt")
-                    if text.lower() not in STATUSES:
-                        raise ValueError(
-                            f"status '{text}' bestaat niet; kies uit: {', '.join(STATUSES)}"
-                        )
-                    wanted[field] = text.lower()
-                else:
-                    wanted[field] = text
-        except ValueError as exc:
-            reject(str(exc))
-            continue
-        changes = {f: v for f, v in wanted.items() if _comparable(f, item) != v}
-        if not changes:
-            report["unchanged"] += 1
-            continue
-        try:
-            result = update_item(
-                engine, nr, expected_version=version, actor=actor, origin=origin, **changes
-            )
-        except ConflictError:
-            report["conflicts"].append(nr)
-            continue
-        except ShortlistError as exc:
-            reject(str(exc))
-            continue
-        if result["version"] == version:
-            report["unchanged"] += 1
+    A column removed from the matrix is left out, so its field stays as it is.
+    """
+    wanted: dict[str, Any] = {}
+    for column, field in EDITABLE.items():
+        if column not in row:
+            continue  # optional column removed: leave the field as it is
+        text = _unsafe(row[column].strip())
+        if field == "deadline":
+            wanted[field] = parse_deadline(text)
+        elif field == "status":
+            if not text:
+                raise ValueError("status ontbreekt")
+            if text.lower() not in STATUSES:
+                raise ValueError(f"status '{text}' bestaat niet; kies uit: {', '.join(STATUSES)}")
+            wanted[field] = text.lower()
         else:
-            report["updated"] += 1
-
-    problems = bool(report["conflicts"] or report["rejected"])
-    with writing(engine) as conn:
-        audit.record(
-            conn,
-            actor=actor,
-            action="shortlist_import",
-            obj=f"afsprakenmatrix:{filename[-150:]}",
-            result="gedeeltelijk" if problems else "ok",
-            origin=origin,
-            detail={
-                "rijen": report["rows"],
-                "bijgewerkt": report["updated"],
-                "ongewijzigd": report["unchanged"],
-                "conflicten": len(report["conflicts"]),
-                "geweigerd": len(report["rejected"]),
-            },
-        )
-    return report
+            wanted[field] = text
+    return wanted

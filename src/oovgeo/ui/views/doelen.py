@@ -15,7 +15,8 @@ from oovgeo.analysis import target_table
 from oovgeo.analysis.targets import Weights
 from oovgeo.config import Settings
 from oovgeo.maps import add_ranked_places, base_map
-from oovgeo.report.matrix import export_matrix, import_matrix
+from oovgeo.report.matrix import export_matrix
+from oovgeo.services.matrix_import import import_matrix
 from oovgeo.store import shortlist_repo
 from oovgeo.store.records import signal_points
 from oovgeo.ui import loaders, state

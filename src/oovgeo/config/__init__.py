@@ -1,6 +1,6 @@
 """Settings: one declarative table, read from a TOML file and ``OOVGEO_*`` environment variables.
 
-Precedence, lowest to highest: the defaults below, the TOML file, environment variables.
+Precedence, lowest to highest: the defaults in ``SETTINGS``, the TOML file, environment variables.
 The TOML file is ``$OOVGEO_CONFIG`` if set, else ``$OOVGEO_HOME/oovgeo.toml`` when it exists.
 Every scalar setting ``section.key`` can be overridden by ``OOVGEO_SECTION_KEY``; lists of
 codes (themes, sources, partners, outcomes) only from the TOML file.
@@ -19,15 +19,55 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-# A setting's validator: gets the key and the coerced value, returns the value to keep
-# (possibly normalised) or raises ConfigError with a Dutch message.
-Check = Callable[[str, Any], Any]
+from oovgeo.config.checks import (
+    _NOT_NEGATIVE,
+    Check,
+    ConfigError,
+    _check_codes,
+    _check_meeting,
+    _code_list,
+    _decimal,
+    _gemeente_codes,
+    _non_negative_factors,
+    _rule,
+)
+from oovgeo.config.codes import (
+    AUDIENCES,
+    DEFAULT_MEETINGS,
+    DEFAULT_OUTCOMES,
+    DEFAULT_PARTNERS,
+    DEFAULT_SOURCES,
+    DEFAULT_THEMES,
+    MAX_MEETING_THEMES,
+    SLIDE_KINDS,
+    Code,
+)
+
+__all__ = [
+    "AUDIENCES",
+    "DEFAULT_MEETINGS",
+    "DEFAULT_OUTCOMES",
+    "DEFAULT_PARTNERS",
+    "DEFAULT_SOURCES",
+    "DEFAULT_THEMES",
+    "MAX_MEETING_THEMES",
+    "SETTINGS",
+    "SLIDE_KINDS",
+    "TOML_ONLY",
+    "Check",
+    "Code",
+    "ConfigError",
+    "Setting",
+    "Settings",
+    "default",
+    "env_name",
+    "load_settings",
+]
 
 
 @dataclass(frozen=True)
@@ -39,164 +79,6 @@ class Setting:
     doc: str
     check: Check | None = None
 
-
-def _decimal(value: Any) -> float:
-    """Parse a number, also written with a Dutch decimal comma (``"0,25"``); raises ValueError.
-
-    Config imports nothing of the project, so it cannot use ``oovgeo.dutch.parse_number``.
-    """
-    if isinstance(value, str):
-        value = value.strip().replace(",", ".")
-    return float(value)
-
-
-def _rule(test: Callable[[Any], bool], text: str) -> Check:
-    """Return a validator refusing values for which ``test`` is false, as "instelling KEY TEXT"."""
-
-    def check(key: str, value: Any) -> Any:
-        if not test(value):
-            raise ConfigError(f"instelling {key} {text}")
-        return value
-
-    return check
-
-
-def _non_negative_factors(key: str, value: Mapping[str, Any]) -> dict[str, Any]:
-    """Theme factors (``targets.theme_weights``): numbers, none negative."""
-    for theme, raw in value.items():
-        try:
-            factor = _decimal(raw)
-        except (TypeError, ValueError):
-            raise ConfigError(f"instelling {key}: themagewicht '{theme}' is geen getal") from None
-        if not factor >= 0:
-            raise ConfigError(f"instelling {key}: themagewichten mogen niet negatief zijn")
-    return dict(value)
-
-
-def _code_list(key: str, rows: list[Any]) -> list[dict[str, str]]:
-    """Return a list of {code, label, colour}: valid unique codes, colour defaulted."""
-    _check_codes(key, rows)
-    return [
-        {"code": r["code"], "label": r["label"], "colour": r.get("colour", "#777777")} for r in rows
-    ]
-
-
-def _gemeente_codes(key: str, codes: list[Any]) -> list[Any]:
-    for code in codes:
-        if not re.fullmatch(r"GM\d{4}", str(code)):
-            raise ConfigError(f"instelling {key}: '{code}' is geen CBS-gemeentecode (GMnnnn)")
-    return codes
-
-
-_NOT_NEGATIVE = _rule(lambda v: v >= 0, "mag niet negatief zijn")
-
-
-@dataclass(frozen=True)
-class Code:
-    """One entry of a configured code list: a stable code, a Dutch label and a colour."""
-
-    code: str
-    label: str
-    colour: str = "#777777"
-
-
-def _codes(*rows: tuple[str, str, str]) -> list[dict[str, str]]:
-    return [{"code": c, "label": label, "colour": colour} for c, label, colour in rows]
-
-
-# Defaults: the IVP themes of the domain note (colours chosen to stay apart in grey print too).
-DEFAULT_THEMES = _codes(
-    ("ondermijning", "Ondermijning", "#7b3294"),
-    ("woonoverlast", "Woonoverlast", "#e66101"),
-    ("zorg_veiligheid", "Zorg en veiligheid", "#1b9e77"),
-    ("digitale_veiligheid", "Digitale veiligheid", "#386cb0"),
-    ("arbeidsmigranten", "Arbeidsmigranten", "#b2182b"),
-    ("mensenhandel", "Mensenhandel", "#4d4d4d"),
-    ("brandveiligheid", "(Brand)veiligheid kwetsbare bewoners", "#fdb863"),
-    ("radicalisering", "Radicalisering", "#5e3c99"),
-    ("woninginbraak", "Woninginbraak", "#2166ac"),
-    ("jeugdoverlast", "Jeugdoverlast", "#a6611a"),
-)
-DEFAULT_SOURCES = _codes(
-    ("meld_een_vermoeden", "Meld een Vermoeden", "#7b3294"),
-    ("meldpunt_overlast", "Meldpunt overlast (MOR)", "#e66101"),
-    ("politie", "Politie", "#2166ac"),
-    ("boa", "BOA (handhaving)", "#1b9e77"),
-    ("wijkagent", "Wijkagent", "#386cb0"),
-    ("woningcorporatie", "Woningcorporatie", "#a6611a"),
-    ("zorgpartner", "Zorgpartner", "#5e3c99"),
-    ("riec", "RIEC", "#4d4d4d"),
-)
-DEFAULT_PARTNERS = _codes(
-    ("politie", "Politie", "#2166ac"),
-    ("belastingdienst", "Belastingdienst", "#4d4d4d"),
-    ("omgevingsdienst", "Omgevingsdienst", "#1b9e77"),
-    ("arbeidsinspectie", "Nederlandse Arbeidsinspectie", "#b2182b"),
-    ("brandweer", "Brandweer", "#e66101"),
-    ("woningcorporatie", "Woningcorporatie", "#a6611a"),
-    ("handhaving", "Gemeentelijke handhaving", "#7b3294"),
-)
-DEFAULT_OUTCOMES = _codes(
-    ("geen_bevindingen", "Geen bevindingen", "#999999"),
-    ("waarschuwing", "Waarschuwing", "#fdb863"),
-    ("bestuurlijke_boete", "Bestuurlijke boete", "#e66101"),
-    ("last_onder_dwangsom", "Last onder dwangsom", "#b2182b"),
-    ("sluiting", "Sluiting (o.a. art. 13b Opiumwet)", "#4d4d4d"),
-    ("bibob", "Bibob-vervolg", "#7b3294"),
-    ("zorg_doorverwijzing", "Doorverwijzing naar zorg", "#1b9e77"),
-)
-
-# Slide kinds of a meeting pack, in their usual order: the one list of codes; the registry
-# ``oovgeo.report.pack.slides.REGISTRY`` has one builder per code and checks this at import.
-SLIDE_KINDS = (
-    "titel",
-    "kaart_themas",
-    "veranderingen",
-    "trends",
-    "wijk_focus",
-    "interventies",
-    "afspraken",
-    "verantwoording",
-)
-# Who sees a pack: 'beschermd' (partners: aggregates only, the agreed actions counted per wijk
-# and status) or 'intern' (the OOV team: the agreed actions listed, without addresses).
-# Small counts are hidden for both: slides leave the building.
-AUDIENCES = ("beschermd", "intern")
-MAX_MEETING_THEMES = 4  # panels on the map of the main themes
-
-
-def _meeting(
-    code: str, label: str, interval_days: int, slides: tuple[str, ...]
-) -> dict[str, object]:
-    return {
-        "code": code,
-        "label": label,
-        "audience": "beschermd",
-        "interval_days": interval_days,
-        "slides": list(slides),
-        "dates": [],
-        "focus_wijk": "",
-        "themes": [],
-    }
-
-
-# The meeting cycle of the domain note: the integral meeting every 6 weeks, the two-weekly
-# follow-up, and the police meeting every 8 weeks.
-DEFAULT_MEETINGS = [
-    _meeting("integraal", "Integraal overleg", 42, SLIDE_KINDS),
-    _meeting(
-        "opvolging",
-        "Tweewekelijks opvolgoverleg",
-        14,
-        ("titel", "veranderingen", "interventies", "afspraken", "verantwoording"),
-    ),
-    _meeting(
-        "politie",
-        "Overleg met de politie",
-        56,
-        ("titel", "kaart_themas", "trends", "veranderingen", "wijk_focus", "verantwoording"),
-    ),
-]
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("home", "data", "Data folder (database, uploads, caches); env OOVGEO_HOME."),
@@ -370,10 +252,6 @@ TOML_ONLY = {
 }
 
 
-class ConfigError(ValueError):
-    """A setting is missing, of the wrong type or inconsistent (message in Dutch)."""
-
-
 def env_name(key: str) -> str:
     """``privacy.suppression_threshold`` -> ``OOVGEO_PRIVACY_SUPPRESSION_THRESHOLD``."""
     return "OOVGEO_" + re.sub(r"[^A-Za-z0-9]", "_", key).upper()
@@ -482,104 +360,6 @@ def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
         else:
             flat[key] = value
     return flat
-
-
-def _check_codes(key: str, rows: list[Any]) -> None:
-    seen = set()
-    for row in rows:
-        if not isinstance(row, Mapping) or not {"code", "label"} <= set(row):
-            raise ConfigError(f"instelling {key}: elk item heeft minstens 'code' en 'label'")
-        if not re.fullmatch(r"[a-z0-9_]+", str(row["code"])):
-            raise ConfigError(
-                f"instelling {key}: code '{row['code']}' mag alleen a-z, 0-9 en _ bevatten"
-            )
-        if row["code"] in seen:
-            raise ConfigError(f"instelling {key}: code '{row['code']}' komt dubbel voor")
-        seen.add(row["code"])
-
-
-_MEETING_KEYS = {
-    "code",
-    "label",
-    "audience",
-    "interval_days",
-    "slides",
-    "dates",
-    "focus_wijk",
-    "themes",
-}
-
-
-def _meeting_date(where: str, value: Any) -> date:
-    """Parse a past meeting date: a TOML date, or text as jjjj-mm-dd or dd-mm-jjjj."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    for pattern in ("%Y-%m-%d", "%d-%m-%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ConfigError(f"{where}: '{value}' is geen datum (gebruik jjjj-mm-dd)")
-
-
-def _text_list(where: str, value: Any) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where} moet een lijst met teksten zijn")
-    return list(value)
-
-
-def _check_meeting(row: Mapping[str, Any], theme_codes: set[str]) -> dict[str, Any]:
-    """One meeting type, checked and completed with the defaults of an empty entry."""
-    where = f"instelling meetings, overleg '{row['code']}'"
-    unknown = sorted(set(row) - _MEETING_KEYS)
-    if unknown:
-        raise ConfigError(
-            f"{where}: onbekende sleutel(s) {', '.join(unknown)}; "
-            f"toegestaan: {', '.join(sorted(_MEETING_KEYS))}"
-        )
-    audience = str(row.get("audience", "beschermd"))
-    if audience not in AUDIENCES:
-        raise ConfigError(f"{where}: publiek '{audience}' bestaat niet; kies uit {AUDIENCES}")
-    interval = row.get("interval_days", 42)
-    if isinstance(interval, bool) or not isinstance(interval, int) or not 1 <= interval <= 366:
-        raise ConfigError(f"{where}: interval_days moet een geheel getal van 1 tot 366 zijn")
-    slides = _text_list(f"{where}: slides", row.get("slides", list(SLIDE_KINDS)))
-    if not slides:
-        raise ConfigError(f"{where}: de lijst slides is leeg")
-    bad = [s for s in slides if s not in SLIDE_KINDS]
-    if bad:
-        raise ConfigError(
-            f"{where}: onbekende dia('s) {', '.join(bad)}; kies uit: {', '.join(SLIDE_KINDS)}"
-        )
-    doubles = sorted({s for s in slides if slides.count(s) > 1})
-    if doubles:
-        raise ConfigError(f"{where}: dia('s) {', '.join(doubles)} staan er meer dan eens in")
-    raw_dates = row.get("dates", [])
-    if not isinstance(raw_dates, list):
-        raise ConfigError(f"{where}: dates moet een lijst met datums zijn")
-    dates = sorted({_meeting_date(f"{where}: dates", d) for d in raw_dates})
-    focus = str(row.get("focus_wijk", "") or "").strip()
-    if focus and not re.fullmatch(r"WK\d{4}[0-9A-Za-z]{2}", focus):
-        raise ConfigError(f"{where}: focus_wijk '{focus}' is geen CBS-wijkcode (WKnnnnnn)")
-    themes = _text_list(f"{where}: themes", row.get("themes", []))
-    unknown_themes = [t for t in themes if t not in theme_codes]
-    if unknown_themes:
-        raise ConfigError(f"{where}: onbekend(e) thema('s) {', '.join(unknown_themes)}")
-    if len(themes) > MAX_MEETING_THEMES:
-        raise ConfigError(f"{where}: hoogstens {MAX_MEETING_THEMES} hoofdthema's")
-    return {
-        "code": str(row["code"]),
-        "label": str(row["label"]),
-        "audience": audience,
-        "interval_days": interval,
-        "slides": slides,
-        "dates": dates,
-        "focus_wijk": focus,
-        "themes": list(dict.fromkeys(themes)),
-    }
 
 
 def _check(values: dict[str, Any]) -> None:

@@ -1,0 +1,118 @@
+"""The code lists, slide kinds and meeting cycle that the defaults of ``oovgeo.config`` hold.
+
+Other modules read these instead of writing the codes again: the demo draws its themes,
+sources, partners and outcomes from the ``DEFAULT_*`` lists here, the pack registry checks
+its builders against ``SLIDE_KINDS``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Code:
+    """One entry of a configured code list: a stable code, a Dutch label and a colour."""
+
+    code: str
+    label: str
+    colour: str = "#777777"
+
+
+def _codes(*rows: tuple[str, str, str]) -> list[dict[str, str]]:
+    return [{"code": c, "label": label, "colour": colour} for c, label, colour in rows]
+
+
+# Defaults: the IVP themes of the domain note (colours chosen to stay apart in grey print too).
+DEFAULT_THEMES = _codes(
+    ("ondermijning", "Ondermijning", "#7b3294"),
+    ("woonoverlast", "Woonoverlast", "#e66101"),
+    ("zorg_veiligheid", "Zorg en veiligheid", "#1b9e77"),
+    ("digitale_veiligheid", "Digitale veiligheid", "#386cb0"),
+    ("arbeidsmigranten", "Arbeidsmigranten", "#b2182b"),
+    ("mensenhandel", "Mensenhandel", "#4d4d4d"),
+    ("brandveiligheid", "(Brand)veiligheid kwetsbare bewoners", "#fdb863"),
+    ("radicalisering", "Radicalisering", "#5e3c99"),
+    ("woninginbraak", "Woninginbraak", "#2166ac"),
+    ("jeugdoverlast", "Jeugdoverlast", "#a6611a"),
+)
+DEFAULT_SOURCES = _codes(
+    ("meld_een_vermoeden", "Meld een Vermoeden", "#7b3294"),
+    ("meldpunt_overlast", "Meldpunt overlast (MOR)", "#e66101"),
+    ("politie", "Politie", "#2166ac"),
+    ("boa", "BOA (handhaving)", "#1b9e77"),
+    ("wijkagent", "Wijkagent", "#386cb0"),
+    ("woningcorporatie", "Woningcorporatie", "#a6611a"),
+    ("zorgpartner", "Zorgpartner", "#5e3c99"),
+    ("riec", "RIEC", "#4d4d4d"),
+)
+DEFAULT_PARTNERS = _codes(
+    ("politie", "Politie", "#2166ac"),
+    ("belastingdienst", "Belastingdienst", "#4d4d4d"),
+    ("omgevingsdienst", "Omgevingsdienst", "#1b9e77"),
+    ("arbeidsinspectie", "Nederlandse Arbeidsinspectie", "#b2182b"),
+    ("brandweer", "Brandweer", "#e66101"),
+    ("woningcorporatie", "Woningcorporatie", "#a6611a"),
+    ("handhaving", "Gemeentelijke handhaving", "#7b3294"),
+)
+DEFAULT_OUTCOMES = _codes(
+    ("geen_bevindingen", "Geen bevindingen", "#999999"),
+    ("waarschuwing", "Waarschuwing", "#fdb863"),
+    ("bestuurlijke_boete", "Bestuurlijke boete", "#e66101"),
+    ("last_onder_dwangsom", "Last onder dwangsom", "#b2182b"),
+    ("sluiting", "Sluiting (o.a. art. 13b Opiumwet)", "#4d4d4d"),
+    ("bibob", "Bibob-vervolg", "#7b3294"),
+    ("zorg_doorverwijzing", "Doorverwijzing naar zorg", "#1b9e77"),
+)
+
+# Slide kinds of a meeting pack, in their usual order: the one list of codes; the registry
+# ``oovgeo.report.pack.slides.REGISTRY`` has one builder per code and checks this at import.
+SLIDE_KINDS = (
+    "titel",
+    "kaart_themas",
+    "veranderingen",
+    "trends",
+    "wijk_focus",
+    "interventies",
+    "afspraken",
+    "verantwoording",
+)
+# Who sees a pack: 'beschermd' (partners: aggregates only, the agreed actions counted per wijk
+# and status) or 'intern' (the OOV team: the agreed actions listed, without addresses).
+# Small counts are hidden for both: slides leave the building.
+AUDIENCES = ("beschermd", "intern")
+MAX_MEETING_THEMES = 4  # panels on the map of the main themes
+
+
+def _meeting(
+    code: str, label: str, interval_days: int, slides: tuple[str, ...]
+) -> dict[str, object]:
+    return {
+        "code": code,
+        "label": label,
+        "audience": "beschermd",
+        "interval_days": interval_days,
+        "slides": list(slides),
+        "dates": [],
+        "focus_wijk": "",
+        "themes": [],
+    }
+
+
+# The meeting cycle of the domain note: the integral meeting every 6 weeks, the two-weekly
+# follow-up, and the police meeting every 8 weeks.
+DEFAULT_MEETINGS = [
+    _meeting("integraal", "Integraal overleg", 42, SLIDE_KINDS),
+    _meeting(
+        "opvolging",
+        "Tweewekelijks opvolgoverleg",
+        14,
+        ("titel", "veranderingen", "interventies", "afspraken", "verantwoording"),
+    ),
+    _meeting(
+        "politie",
+        "Overleg met de politie",
+        56,
+        ("titel", "kaart_themas", "trends", "veranderingen", "wijk_focus", "verantwoording"),
+    ),
+]
