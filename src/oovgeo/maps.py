@@ -26,8 +26,9 @@ from folium.plugins import MarkerCluster
 from folium.utilities import JsCode
 from jinja2 import Template
 
-from oovgeo.analysis.classify import MISSING_COLOUR, MISSING_LABEL, Classes, format_number
+from oovgeo.analysis.classify import MISSING_COLOUR, MISSING_LABEL, Classes
 from oovgeo.crs import RD, WGS84
+from oovgeo.dutch import number as format_number
 
 # Basemaps: label -> (tile URL, attribution); None means no tiles at all.
 PDOK_WMTS = (

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
+from oovgeo import dutch
 from oovgeo.analysis.classify import (
     DIVERGING,
     MISSING_COLOUR,
@@ -13,7 +14,6 @@ from oovgeo.analysis.classify import (
     SCHEMES,
     SEQUENTIAL,
     classify,
-    format_number,
     labels_for,
     palette,
 )
@@ -207,9 +207,9 @@ def test_diverging_without_change_gives_one_neutral_class():
 
 
 def test_dutch_numbers_and_labels():
-    assert format_number(1234.56) == "1.234,6"
-    assert format_number(0.05) == "0,1"  # half away from zero
-    assert format_number(7.0) == "7"
+    assert dutch.number(1234.56) == "1.234,6"
+    assert dutch.number(0.05) == "0,1"  # half away from zero
+    assert dutch.number(7.0) == "7"
     assert labels_for(0, [0.04, 0.08]) == ["0 – 0,04", "0,04 – 0,08"]  # no "0 – 0"
     assert labels_for(0, [10, 25], decimals=0) == ["0 – 10", "10 – 25"]
 

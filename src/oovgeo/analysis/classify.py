@@ -15,11 +15,12 @@ import math
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
 import mapclassify
 import numpy as np
 import pandas as pd
+
+from oovgeo import dutch
 
 MAX_CLASSES = 7
 
@@ -141,21 +142,6 @@ def palette(k: int, *, diverging: bool = False) -> list[str]:
     return [three[0], three[2]] if k == 2 else [three[1]]
 
 
-def format_number(value: float, decimals: int = 1) -> str:
-    """Dutch number: decimal comma, thousands dot, at most ``decimals`` decimals.
-
-    >>> format_number(12.0), format_number(14.25), format_number(-0.04), format_number(1234.5)
-    ('12', '14,3', '0', '1.234,5')
-    """
-    # Half away from zero, as people round (Python's round() gives 14.25 -> 14.2).
-    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
-    text = f"{rounded:,.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    text = text.replace(",", "_").replace(".", ",").replace("_", ".")
-    return "0" if text in ("-0", "") else text
-
-
 def labels_for(lower: float, bounds: list[float], decimals: int = 1) -> list[str]:
     """Build the legend labels for the class bounds.
 
@@ -172,10 +158,10 @@ def labels_for(lower: float, bounds: list[float], decimals: int = 1) -> list[str
     edges = [lower, *bounds]
     distinct = sorted(set(edges))
     for places in range(decimals, max(decimals, 4) + 1):
-        if len({format_number(e, places) for e in distinct}) == len(distinct):
+        if len({dutch.number(e, places) for e in distinct}) == len(distinct):
             break
     # A real minus sign: "-8 – -4" reads as a range with stray dashes, "−8 – −4" does not.
-    texts = [format_number(e, places).replace("-", "\u2212") for e in edges]
+    texts = [dutch.number(e, places).replace("-", "\u2212") for e in edges]
     return [a if a == b else f"{a} – {b}" for a, b in zip(texts[:-1], texts[1:], strict=True)]
 
 

@@ -51,11 +51,7 @@ from oovgeo.privacy import (
     suppress_change,
     suppress_rates,
 )
-
-RISE = "significant gestegen"
-FALL = "significant gedaald"
-NORMAL = "binnen normale variatie"
-TOO_FEW = "te weinig meldingen om iets te zeggen"
+from oovgeo.vocab import FALL, NORMAL, RISE, TOO_FEW
 
 DAYS_PER_YEAR = 365  # a calendar year of counts per 1,000 inhabitants gives the plain figure
 MISSING_INHABITANTS = -99997  # CBS: secret / not available

@@ -31,6 +31,7 @@ import numpy as np
 from pyproj import Transformer
 from scipy import ndimage
 
+from oovgeo import dutch
 from oovgeo.crs import RD, WGS84
 
 # Leaflet's default map CRS: an image overlay is stretched linearly between its corners in it.
@@ -265,14 +266,10 @@ def _check_size(bounds_rd, cell_m: float, max_cells: int) -> None:
     nx, ny = _shape(bounds_rd, cell_m)
     if nx * ny > max_cells:
         raise ValueError(
-            f"Het dichtheidsrooster zou {_dutch_int(nx * ny)} cellen krijgen ({nx} x {ny} van"
-            f" {cell_m:g} m); het maximum is {_dutch_int(max_cells)}. Kies grotere cellen of een"
+            f"Het dichtheidsrooster zou {dutch.integer(nx * ny)} cellen krijgen ({nx} x {ny} van"
+            f" {cell_m:g} m); het maximum is {dutch.integer(max_cells)}. Kies grotere cellen of een"
             " kleiner gebied."
         )
-
-
-def _dutch_int(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
 
 
 def _mercator_box(grid: DensityGrid) -> tuple[float, float, float, float]:

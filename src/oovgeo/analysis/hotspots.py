@@ -35,6 +35,7 @@ from libpysal.weights import KNN, Queen, W
 from pyproj import CRS
 from scipy.stats import false_discovery_control
 
+from oovgeo import dutch
 from oovgeo.crs import RD
 
 MIN_AREAS = 3
@@ -279,7 +280,7 @@ def gi_star(
     if inference not in INFERENCE:
         raise ValueError(f"Onbekende toets {inference!r}; kies uit {', '.join(INFERENCE)}.")
     if alpha not in ALPHAS:
-        raise ValueError(f"Alpha moet een van {', '.join(_dutch(a) for a in ALPHAS)} zijn.")
+        raise ValueError(f"Alpha moet een van {', '.join(dutch.short(a) for a in ALPHAS)} zijn.")
     if permutations < 0 or (inference == "Permutaties" and permutations < 99):
         raise ValueError("Gebruik minstens 99 permutaties (bij voorkeur 999).")
     w = WEIGHTS[weights](gdf)
@@ -410,10 +411,6 @@ def _as_rd_geometry(area) -> shapely.Geometry:
     return area
 
 
-def _dutch(number: float) -> str:
-    return f"{number:g}".replace(".", ",")
-
-
 def _method_sentence(
     value_column: str,
     weights: str,
@@ -430,8 +427,8 @@ def _method_sentence(
     sentence = (
         f"Getis-Ord Gi* (het gebied zelf telt mee) op '{value_column}', buren: {weights}"
         f" (binaire gewichten); {test}; gecorrigeerd voor meervoudig toetsen met Benjamini-Hochberg"
-        f" (false discovery rate {_dutch(alpha)}): hotspot of coldspot bij gecorrigeerde"
-        f" p < {_dutch(alpha)}."
+        f" (false discovery rate {dutch.short(alpha)}): hotspot of coldspot bij gecorrigeerde"
+        f" p < {dutch.short(alpha)}."
     )
     if n_islands:
         sentence += (

@@ -20,6 +20,7 @@ import pandas as pd
 from pyproj import Transformer
 
 from oovgeo.crs import RD, RD_BOUNDS, WGS84, WGS84_BOUNDS
+from oovgeo.dutch import MONTH_NUMBERS
 
 # --- rule codes (a value is rejected) ----------------------------------------------------------
 LEEG = "leeg"
@@ -151,13 +152,6 @@ def parse_bool(s: str) -> bool | None:
 
 # --- dates -----------------------------------------------------------------------------------
 
-_MONTHS = {
-    "januari": 1, "jan": 1, "februari": 2, "feb": 2, "maart": 3, "mrt": 3,
-    "april": 4, "apr": 4, "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7,
-    "augustus": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
-    "oktober": 10, "okt": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
-}  # fmt: skip
-
 _TIME = r"(?:(?:T| +)(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<f>\d{1,6}))?)?)?"
 _DATE_FORMS = (
     # day first, never month first: 12-31-2024 is not a date
@@ -215,7 +209,7 @@ def _match_datetime(text: str, today: date) -> datetime | None:
 
 def _build_datetime(parts: dict[str, str | None], today: date) -> datetime | None:
     month_name = parts.get("mon")
-    month = _MONTHS.get(month_name.lower()) if month_name else int(parts["m"] or 0)
+    month = MONTH_NUMBERS.get(month_name.lower()) if month_name else int(parts["m"] or 0)
     year_text = parts["y"] or ""
     year = int(year_text)
     if len(year_text) == 2:

@@ -24,6 +24,8 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.xml import DEFUSEDXML
 
+from oovgeo import dutch
+
 MB = 1024 * 1024
 DEFAULT_MAX_BYTES = 25 * MB
 DEFAULT_MAX_ROWS = 1_000_000
@@ -110,10 +112,6 @@ def _format_mb(n_bytes: int, *, round_up: bool = False) -> str:
     return f"{tenths / 10:.1f}".replace(".", ",").removesuffix(",0")
 
 
-def _format_int(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
 def _check_size(data: bytes, max_bytes: int) -> None:
     if len(data) > max_bytes:
         raise ReadError(
@@ -126,8 +124,8 @@ def _check_size(data: bytes, max_bytes: int) -> None:
 
 def _too_many_rows(max_rows: int) -> ReadError:
     return ReadError(
-        f"Het bestand heeft meer dan {_format_int(max_rows)} gegevensrijen; "
-        f"de limiet is {_format_int(max_rows)} rijen. Splits het bestand."
+        f"Het bestand heeft meer dan {dutch.integer(max_rows)} gegevensrijen; "
+        f"de limiet is {dutch.integer(max_rows)} rijen. Splits het bestand."
     )
 
 

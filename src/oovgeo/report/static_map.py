@@ -25,8 +25,9 @@ from matplotlib.path import Path
 from matplotlib.patheffects import withStroke
 from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 
-from oovgeo.analysis.classify import MISSING_COLOUR, MISSING_LABEL, Classes, format_number
+from oovgeo.analysis.classify import MISSING_COLOUR, MISSING_LABEL, Classes
 from oovgeo.crs import RD
+from oovgeo.dutch import number as format_number
 
 MISSING_HATCH = "////"
 FIGURE_WIDTH_IN = 8.0  # layout in inches; dpi follows from the requested pixel width
