@@ -10,8 +10,12 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 MINUS = "\u2212"  # a real minus sign: a workbook never reads "−5" as a formula
+
+# Dutch clock time: stored instants are UTC, shown and read as local time.
+LOCAL_TIMEZONE = ZoneInfo("Europe/Amsterdam")
 
 MONTHS = (
     "januari",

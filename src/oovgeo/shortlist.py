@@ -30,9 +30,9 @@ import math
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from oovgeo import dutch
+from oovgeo.dutch import LOCAL_TIMEZONE
 
 STATUSES = ("voorgesteld", "besproken", "ingepland", "uitgevoerd", "afgesloten", "afgewezen")
 FINAL_STATUSES = frozenset({"afgesloten", "afgewezen"})
@@ -96,8 +96,6 @@ _MAX_LENGTH = {
 }
 LIST_FIELDS = ("themes", "partners")
 _TEXT_FIELDS = ("title", "reason", "meeting", "action", "owner", "outcome", "rejection_reason")
-
-LOCAL_TIMEZONE = ZoneInfo("Europe/Amsterdam")
 
 
 class ShortlistError(ValueError):

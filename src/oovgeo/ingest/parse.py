@@ -13,14 +13,13 @@ import re
 import unicodedata
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import cache
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 from pyproj import Transformer
 
 from oovgeo.crs import RD, RD_BOUNDS, WGS84, WGS84_BOUNDS
-from oovgeo.dutch import MONTH_NUMBERS
+from oovgeo.dutch import LOCAL_TIMEZONE, MONTH_NUMBERS
 
 # --- rule codes (a value is rejected) ----------------------------------------------------------
 LEEG = "leeg"
@@ -59,7 +58,6 @@ NOTES = tuple(NOTE_MESSAGES)
 EARLIEST_DATE = date(1990, 1, 1)
 EXCEL_EPOCH = datetime(1899, 12, 30)  # serial 1 is 1900-01-01, counting Excel's 1900-02-29
 EXCEL_SERIAL_MIN, EXCEL_SERIAL_MAX = 20_000, 80_000
-LOCAL_TIMEZONE = ZoneInfo("Europe/Amsterdam")
 
 
 class ParseError(ValueError):

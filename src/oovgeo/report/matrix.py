@@ -56,9 +56,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from oovgeo.dutch import LOCAL_TIMEZONE
 from oovgeo.exports import safe_cell
 from oovgeo.ingest.readers import read_table
-from oovgeo.shortlist import LOCAL_TIMEZONE, STATUSES
+from oovgeo.shortlist import STATUSES
 
 SHEET = "Afsprakenmatrix"
 COLUMNS = (
