@@ -116,3 +116,11 @@ def test_target_weights_come_from_configuration(tmp_path):
 def test_impossible_target_weight_is_refused_in_dutch():
     with pytest.raises(ConfigError, match="interventiefactor"):
         load_settings(env={"OOVGEO_TARGETS_INTERVENTION_FACTOR": "2"}, config_file=None)
+
+
+def test_a_value_set_on_screen_is_checked_by_the_rule_of_the_file():
+    from oovgeo.config import ConfigError, check_value
+
+    check_value("targets.intervention_factor", 0.5)
+    with pytest.raises(ConfigError, match="tussen 0 en 1"):
+        check_value("targets.intervention_factor", 1.5)

@@ -64,6 +64,7 @@ __all__ = [
     "ConfigError",
     "Setting",
     "Settings",
+    "check_value",
     "default",
     "env_name",
     "load_settings",
@@ -237,6 +238,16 @@ def default(key: str) -> Any:
     50
     """
     return _BY_KEY[key].default
+
+
+def check_value(key: str, value: Any) -> None:
+    """Raise ``ConfigError`` (Dutch) unless setting ``key`` allows ``value``.
+
+    For values set in code or on screen (a slider), checked by the same rule as the file.
+    """
+    validator = _BY_KEY[key].check
+    if validator is not None:
+        validator(key, value)
 
 
 # Set in the TOML file only (lists and tables do not fit an environment variable).

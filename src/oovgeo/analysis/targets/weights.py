@@ -24,16 +24,12 @@ SETTING_KEYS = {
     "intervention_factor": "targets.intervention_factor",
     "distance_m": "targets.distance_m",
 }
-_SETTINGS = {s.key: s for s in config.SETTINGS if s.key in SETTING_KEYS.values()}
 
 
 def check(key: str, value: Any) -> None:
     """Raise ValueError (Dutch, ``doelwitten: ...``) unless setting ``key`` allows ``value``."""
-    validator = _SETTINGS[key].check
-    if validator is None:
-        return
     try:
-        validator(key, value)
+        config.check_value(key, value)
     except config.ConfigError as exc:
         message = str(exc).removeprefix(f"instelling {key}").lstrip(" ")
         raise ValueError(f"doelwitten{message}") from None
