@@ -40,7 +40,6 @@ DEBT = {
     },
     "long_pages": {
         "3_Kaart.py",
-        "4_Trends.py",
         "5_Vergelijken.py",
         "6_Doelen.py",
         "7_Interventies.py",
@@ -48,7 +47,6 @@ DEBT = {
     },
     "store_in_pages": {
         "1_Gegevens.py",
-        "4_Trends.py",
         "5_Vergelijken.py",
         "6_Doelen.py",
         "7_Interventies.py",
