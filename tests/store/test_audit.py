@@ -264,3 +264,12 @@ def test_suspended_append_only_is_scoped_to_the_transaction(store):
         conn.execute(text("SELECT 1"))
     assert _ids(engine) == []
     assert len(_trigger_names(engine)) == 2
+
+
+def test_recent_events_are_the_newest_first_and_limited(store):
+    engine, _ = store
+    _record(engine, 4)
+    with engine.connect() as conn:
+        rows = audit.recent_events(conn, limit=3)
+    assert [r[2] for r in rows] == ["user3", "user2", "user1"]
+    assert rows[0][3:] == ("export", "signalen:3", "ok", "127.0.0.1")

@@ -157,6 +157,13 @@ def recent_results(conn: Connection, action: str, obj: str, limit: int) -> list[
     return [tuple(r) for r in conn.execute(query)]
 
 
+def recent_events(conn: Connection, limit: int = 500) -> list[tuple]:
+    """``(id, at, actor, action, object, result, origin)`` of the newest ``limit`` rows."""
+    a = audit_log.c
+    query = select(a.id, a.at, a.actor, a.action, a.object, a.result, a.origin)
+    return [tuple(r) for r in conn.execute(query.order_by(a.id.desc()).limit(limit))]
+
+
 def entries(conn: Connection, actions: list[str]) -> list[tuple]:
     """``(object, at, actor, action, detail)`` of every row of ``actions``, oldest first."""
     a = audit_log.c

@@ -1,0 +1,42 @@
+"""The tables the pages show, from small frames: what the user reads."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from oovgeo.analysis import tables
+
+
+def test_trend_window_goes_two_years_back_and_stops_today():
+    today = date(2026, 5, 15)
+    assert tables.trend_window(date(2026, 1, 1), date(2026, 12, 31), today, False) == (
+        date(2024, 5, 1),
+        today,
+    )
+    assert tables.trend_window(date(2020, 1, 1), date(2021, 1, 1), today, False) == (
+        date(2020, 1, 1),
+        date(2021, 1, 1),
+    )
+
+
+def test_a_protected_trend_always_starts_two_years_back():
+    today = date(2026, 5, 15)
+    start, _ = tables.trend_window(date(2020, 1, 1), today, today, True)
+    assert start == date(2024, 5, 1)
+
+
+def test_groups_are_shown_by_label_and_unknown_codes_stay():
+    table = pd.DataFrame({"groep": ["overlast", "xyz"], "aantal": [3, 4]})
+    shown = tables.label_groups(table, {"overlast": "Overlast"})
+    assert shown["groep"].tolist() == ["Overlast", "xyz"]
+    assert table["groep"].tolist() == ["overlast", "xyz"]
+
+
+def test_until_table_lists_sources_by_label_in_code_order():
+    shown = tables.until_table(
+        {"meldingen": date(2026, 3, 1), "bewoners": date(2026, 2, 1)}, {"meldingen": "Meldingen"}
+    )
+    assert shown.columns.tolist() == ["bron", "laatste datum"]
+    assert shown["bron"].tolist() == ["bewoners", "Meldingen"]
