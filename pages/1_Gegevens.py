@@ -5,14 +5,13 @@ import streamlit as st
 
 from oovgeo import access
 from oovgeo.services import operations as ops
-from oovgeo.store.records import quarantine_frame
-from oovgeo.ui import frame, loaders
-from oovgeo.ui.widgets import table_downloads
+from oovgeo.ui import frame, loaders, state
+from oovgeo.ui.views import gegevens
+from oovgeo.vocab import KINDS
 
 ctx = frame(page="data")
 st.title("Gegevens importeren")
 
-KINDS = {"signals": "Signalen", "interventions": "Interventies"}
 profiles = ops.profiles(ctx.settings)
 
 with st.form("import"):
@@ -38,13 +37,13 @@ if submitted:
                     actor=ctx.identity.name,
                     origin="app",
                 )
-            st.session_state["import_report"] = report
+            state.put("import_report", report)
             loaders.clear()  # maps and counts must show the new records now, not after the TTL
         except ops.USER_ERRORS as exc:
-            st.session_state.pop("import_report", None)
+            state.clear("import_report")
             st.error(f"Niet geïmporteerd: {exc}")
 
-report = st.session_state.get("import_report")
+report = state.get("import_report")
 if report is not None:
     st.subheader("Importverslag")
     lines = report.summary()
@@ -62,14 +61,4 @@ if report is not None:
             hide_index=True,
         )
 
-st.subheader("Quarantaine")
-with ctx.engine.connect() as conn:
-    waiting = quarantine_frame(conn, ctx.identity)
-if waiting.empty:
-    st.write("Er staan geen afgewezen rijen in quarantaine.")
-else:
-    st.write(
-        f"{len(waiting)} afgewezen rijen. Download ze, verbeter ze en importeer ze opnieuw "
-        "met hetzelfde profiel."
-    )
-    table_downloads(ctx, waiting, "quarantaine", "quarantaine", label="Afgewezen rijen")
+gegevens.quarantine(ctx)

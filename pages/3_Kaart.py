@@ -4,7 +4,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from oovgeo import access
-from oovgeo.analysis.aggregate import KINDS, LEVELS, MEASURES, Filters, area_table
+from oovgeo.analysis.aggregate import MEASURES, Filters, area_table
 from oovgeo.analysis.classify import SCHEMES, classify
 from oovgeo.analysis.mapdata import measure_view, total_text
 from oovgeo.analysis.profile import area_profile, protect_profile
@@ -17,6 +17,7 @@ from oovgeo.ui.filters import sidebar_filters
 from oovgeo.ui.layers import UNITS, add_heat_layer, add_hotspot_layer
 from oovgeo.ui.profile import show_profile
 from oovgeo.ui.widgets import table_downloads
+from oovgeo.vocab import KINDS, LEVELS
 
 SELECTED_KEY = "oovgeo_kaart_selected"
 

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from oovgeo.analysis.aggregate import KINDS, Filters
+from oovgeo.analysis.aggregate import Filters
 from oovgeo.analysis.tables import label_groups, trend_window
 from oovgeo.analysis.trends import (
     FREQUENCIES,
@@ -20,6 +20,7 @@ from oovgeo.ui import frame
 from oovgeo.ui.filters import sidebar_filters
 from oovgeo.ui.views import trends
 from oovgeo.ui.widgets import table_downloads
+from oovgeo.vocab import KINDS
 
 ctx = frame(page="trends")
 filters = sidebar_filters(ctx.settings, protected=ctx.identity.protected)

@@ -5,21 +5,21 @@ from datetime import date
 import streamlit as st
 from streamlit_folium import st_folium
 
-from oovgeo.analysis.aggregate import KINDS, LEVELS, Filters, grouped_counts
-from oovgeo.analysis.compare import FALL, RISE, TOO_FEW, compare_table, protect_comparison
+from oovgeo.analysis.compare import compare_table, protect_comparison
 from oovgeo.analysis.mapdata import verdict_classes
 from oovgeo.analysis.periods import BEFORE_AFTER, PRESETS, PROTECTED_PRESETS, before_after
-from oovgeo.analysis.trends import coverage_end, data_until, police_period_counts
+from oovgeo.analysis.trends import coverage_end, data_until
 from oovgeo.analysis.yearly import year_tables
 from oovgeo.maps import choropleth
 from oovgeo.privacy import Disclosure
 from oovgeo.report.year_report import build_year_report
 from oovgeo.report.year_report import to_pdf as year_pdf
 from oovgeo.report.year_report import to_xlsx as year_xlsx
-from oovgeo.store.police_repo import load_police
 from oovgeo.ui import frame, loaders
 from oovgeo.ui.filters import sidebar_filters
+from oovgeo.ui.views import vergelijken
 from oovgeo.ui.widgets import table_downloads
+from oovgeo.vocab import FALL, KINDS, LEVELS, METHOD_SENTENCE, RISE, TOO_FEW
 
 ctx = frame(page="vergelijken")
 filters = sidebar_filters(ctx.settings, protected=ctx.identity.protected)
@@ -55,22 +55,7 @@ sources = filters.sources if kind == "signals" else ()
 all_areas = loaders.areas(ctx.settings.database_url, edition)
 # rates per 1,000 inhabitants per year where inhabitants are known (the test uses days)
 inhabitants = all_areas.set_index("code")["inhabitants"].rename_axis(code)
-days_a, days_b = pair.days_a, pair.days_b
-if kind == "police":
-    stored = load_police(ctx.engine, themes=filters.themes or None)
-    a, days_a = police_period_counts(stored, pair.a_start, pair.a_end, level, per_theme)
-    b, days_b = police_period_counts(stored, pair.b_start, pair.b_end, level, per_theme)
-    if not days_a or not days_b:
-        st.warning("Geen volledige maanden politiecijfers in een van beide periodes.")
-        st.stop()
-else:
-    with ctx.engine.connect() as conn:
-        a = grouped_counts(
-            conn, Filters(pair.a_start, pair.a_end, kind, filters.themes, sources), keys
-        )
-        b = grouped_counts(
-            conn, Filters(pair.b_start, pair.b_end, kind, filters.themes, sources), keys
-        )
+a, b, days_a, days_b = vergelijken.period_counts(ctx, pair, kind, filters, sources, level, keys)
 table = compare_table(a, b, keys=keys, days_a=days_a, days_b=days_b, inhabitants=inhabitants)
 names = dict(zip(all_areas["code"], all_areas["name"], strict=True))
 table.insert(1, "gebied", table[code].map(names))
@@ -78,11 +63,7 @@ if per_theme:
     table["thema"] = table["thema"].map(lambda t: ctx.settings.labels("themes").get(t, t))
 shown = protect_comparison(table, disclosure)
 
-st.caption(
-    f"{kinds[kind]}: {pair.text()}. Exacte toets voor twee Poisson-aantallen "
-    "(periodelengte als blootstelling), gecorrigeerd voor meervoudig toetsen "
-    "(Benjamini-Hochberg, 5%); minder dan 10 meldingen samen: te weinig om iets te zeggen."
-)
+st.caption(f"{kinds[kind]}: {pair.text()}. {METHOD_SENTENCE}")
 m1, m2, m3, m4 = st.columns(4)
 verdicts = shown["oordeel"].value_counts()
 m1.metric("Significant gestegen", int(verdicts.get(RISE, 0)))

@@ -17,9 +17,6 @@ from oovgeo.store.counts_repo import Filters as Filters  # the query object, imp
 from oovgeo.store.counts_repo import unplaced_count as unplaced_count
 from oovgeo.store.db import Connection
 
-KINDS = {"signals": "Signalen", "interventions": "Interventies"}
-LEVELS = {"wijk": "Wijken", "buurt": "Buurten"}
-
 # Measure registry: Dutch label -> column of ``area_table``; the select box reads from it.
 MEASURES = {
     "Aantal": "count",

@@ -9,12 +9,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from oovgeo.analysis.aggregate import KINDS
 from oovgeo.analysis.tables import label_groups, until_table
 from oovgeo.analysis.trends import incomplete_note, police_monthly, protect_series
 from oovgeo.privacy import Disclosure
 from oovgeo.store.police_repo import load_police
 from oovgeo.ui import Context
+from oovgeo.vocab import KINDS
 
 
 def chart(table: pd.DataFrame, kind: str, split_label: str, disclosure: Disclosure) -> None:
