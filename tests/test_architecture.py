@@ -37,7 +37,6 @@ DEBT = {
     "sql": set(),
     "sqlalchemy": set(),
     "long_pages": {
-        "3_Kaart.py",
         "5_Vergelijken.py",
     },
     "store_in_pages": set(),

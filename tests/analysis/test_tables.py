@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+import pytest
 
 from oovgeo.analysis import tables
 
@@ -40,3 +41,27 @@ def test_until_table_lists_sources_by_label_in_code_order():
     )
     assert shown.columns.tolist() == ["bron", "laatste datum"]
     assert shown["bron"].tolist() == ["bewoners", "Meldingen"]
+
+
+def test_own_class_breaks_read_dutch_commas_and_refuse_words():
+    assert tables.parse_breaks("20; 5; 2,5; 5") == [2.5, 5.0, 20.0]
+    with pytest.raises(ValueError):
+        tables.parse_breaks("5; tien")
+
+
+def test_the_kaart_table_names_the_measure_the_user_chose():
+    view = pd.DataFrame(
+        {"code": ["WK1"], "name": ["Centrum"], "weergave": ["12"], "toelichting": [""], "x": [1]}
+    )
+    shown = tables.map_table(view, "Aantal")
+    assert list(shown.columns) == ["code", "gebied", "Aantal", "toelichting"]
+    assert shown.iloc[0]["gebied"] == "Centrum"
+
+
+def test_the_kaart_caption_gives_both_periods_in_dutch_dates():
+    text = tables.period_text(
+        "Signalen", date(2026, 1, 5), date(2026, 2, 1), (date(2025, 12, 8), date(2026, 1, 4))
+    )
+    assert text == (
+        "Signalen van 05-01-2026 tot en met 01-02-2026 (vorige periode: 08-12-2025 – 04-01-2026)"
+    )
