@@ -36,9 +36,7 @@ DEBT = {
     "upward": set(),
     "sql": set(),
     "sqlalchemy": set(),
-    "long_pages": {
-        "5_Vergelijken.py",
-    },
+    "long_pages": set(),
     "store_in_pages": set(),
     "long_files": set(),
 }
