@@ -12,8 +12,9 @@ from streamlit_folium import st_folium
 from oovgeo import access, dutch
 from oovgeo.maps import BASEMAP_LABELS, area_map
 from oovgeo.services import operations as ops
-from oovgeo.store.areas_repo import active_edition, load_areas
+from oovgeo.store.areas_repo import active_edition
 from oovgeo.store.records import status
+from oovgeo.ui import loaders
 
 
 @dataclass(frozen=True)
@@ -33,11 +34,11 @@ def loaded(ctx) -> Loaded:
     with ctx.engine.connect() as conn:
         edition = active_edition(conn, ctx.settings.get("boundaries.edition"))
         now = status(conn)
-    wijken = load_areas(ctx.engine, edition, level="wijk") if edition else None
-    gemeente = load_areas(ctx.engine, edition, level="gemeente") if edition else None
-    town = (
-        ", ".join(gemeente["name"]) if gemeente is not None and len(gemeente) else "geen gemeente"
-    )
+    if not edition:
+        return Loaded(edition, now, None, "geen gemeente")
+    every = loaders.areas(ctx.settings.database_url, edition)  # cached: reruns skip the store
+    wijken = every[every["level"] == "wijk"].reset_index(drop=True)
+    town = ", ".join(every.loc[every["level"] == "gemeente", "name"]) or "geen gemeente"
     return Loaded(edition, now, wijken, town)
 
 
