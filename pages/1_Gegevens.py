@@ -5,7 +5,7 @@ import streamlit as st
 
 from oovgeo import access
 from oovgeo.services import operations as ops
-from oovgeo.ui import frame, loaders, state
+from oovgeo.ui import completeness, frame, loaders, state
 from oovgeo.ui.views import gegevens
 from oovgeo.vocab import KINDS
 
@@ -61,4 +61,5 @@ if report is not None:
             hide_index=True,
         )
 
+completeness.settings_section(ctx)
 gegevens.quarantine(ctx)

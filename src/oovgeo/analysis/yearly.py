@@ -8,6 +8,7 @@ import pandas as pd
 
 from oovgeo.analysis.aggregate import Filters, grouped_counts
 from oovgeo.analysis.compare import compare_table, protect_comparison
+from oovgeo.analysis.periods import last_year_vs_year_before, this_year_vs_last
 from oovgeo.privacy import Disclosure
 from oovgeo.store.db import Connection
 
@@ -20,14 +21,20 @@ def year_tables(
     wijk_names: dict[str, str],
     disclosure: Disclosure,
     kind: str = "signals",
+    until: date | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Compare ``year`` with ``year - 1`` per theme and per wijk and theme.
 
     (per theme, per wijk and theme) comparisons of ``year`` with ``year - 1``, protected
-    for ``disclosure``, with Dutch theme labels and wijk names as keys.
+    for ``disclosure``, with Dutch theme labels and wijk names as keys. When the data are
+    complete only up to ``until`` inside ``year``, both years are cut off at that calendar
+    day (the same days of the year, so seasons do not bias the comparison).
     """
-    a = Filters(date(year, 1, 1), date(year, 12, 31), kind)
-    b = Filters(date(year - 1, 1, 1), date(year - 1, 12, 31), kind)
+    pair = last_year_vs_year_before(date(year, 12, 31))
+    if until is not None and until.year == year and until < pair.a_end:
+        pair = this_year_vs_last(until)
+    a = Filters(pair.a_start, pair.a_end, kind)
+    b = Filters(pair.b_start, pair.b_end, kind)
     days_a, days_b = a.days, b.days
 
     by_theme = compare_table(

@@ -31,6 +31,7 @@ from oovgeo.config.checks import (
     _check_codes,
     _check_meeting,
     _code_list,
+    _dates_per_code,
     _decimal,
     _gemeente_codes,
     _non_negative_factors,
@@ -132,6 +133,13 @@ SETTINGS: tuple[Setting, ...] = (
         5,
         "Counts below this show as '<k' to protected roles.",
         check=_rule(lambda v: v >= 1, "moet minstens 1 zijn"),
+    ),
+    Setting(
+        "data.complete_until",
+        {},
+        "Per source code, the last date its deliveries are complete, e.g. {politie = "
+        "2026-11-20}; overrides the latest date in the data (the Gegevens page can too).",
+        check=_dates_per_code,
     ),
     Setting("privacy.min_inhabitants", 50, "Rates are hidden for areas with fewer inhabitants."),
     Setting("retention.signals_months", 60, "Keep signals this many months after their date."),
@@ -260,6 +268,7 @@ TOML_ONLY = {
     "auth.oidc_role_map",
     "targets.theme_weights",
     "meetings",
+    "data.complete_until",
 }
 
 

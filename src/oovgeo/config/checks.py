@@ -56,6 +56,19 @@ def _non_negative_factors(key: str, value: Mapping[str, Any]) -> dict[str, Any]:
     return dict(value)
 
 
+def _dates_per_code(key: str, value: Mapping[str, Any]) -> dict[str, date]:
+    """Dates per source code (``data.complete_until``): ISO dates or TOML dates."""
+    out: dict[str, date] = {}
+    for code, raw in value.items():
+        try:
+            out[str(code)] = raw if isinstance(raw, date) else date.fromisoformat(str(raw))
+        except ValueError:
+            raise ConfigError(
+                f"instelling {key}: '{raw}' bij bron '{code}' is geen datum (JJJJ-MM-DD)"
+            ) from None
+    return out
+
+
 def _code_list(key: str, rows: list[Any]) -> list[dict[str, str]]:
     """Return a list of {code, label, colour}: valid unique codes, colour defaulted."""
     _check_codes(key, rows)

@@ -8,46 +8,29 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from oovgeo.analysis.aggregate import Filters, grouped_counts
 from oovgeo.analysis.mapdata import verdict_classes
-from oovgeo.analysis.periods import PeriodPair
-from oovgeo.analysis.trends import coverage_end, data_until, police_period_counts
+from oovgeo.analysis.periods import BEFORE_AFTER, PRESETS, PeriodPair, before_after
 from oovgeo.analysis.yearly import year_tables
 from oovgeo.maps import choropleth
 from oovgeo.privacy import Disclosure
 from oovgeo.report.year_report import build_year_report
 from oovgeo.report.year_report import to_pdf as year_pdf
 from oovgeo.report.year_report import to_xlsx as year_xlsx
-from oovgeo.store.police_repo import load_police
-from oovgeo.ui import loaders
+from oovgeo.ui import completeness, loaders
 from oovgeo.vocab import FALL, NORMAL, RISE, TOO_FEW
 
 
-def period_counts(
-    ctx, pair: PeriodPair, kind: str, filters, sources, level: str, keys: list[str]
-) -> tuple[pd.DataFrame, pd.DataFrame, int, int]:
-    """Return the counts of period A and B and their exposure days.
-
-    Police figures count whole months only, so their days can be shorter than the periods;
-    the page stops with a warning when a period holds no whole month.
-    """
-    if kind == "police":
-        stored = load_police(ctx.engine, themes=filters.themes or None)
-        per_theme = "thema" in keys
-        a, days_a = police_period_counts(stored, pair.a_start, pair.a_end, level, per_theme)
-        b, days_b = police_period_counts(stored, pair.b_start, pair.b_end, level, per_theme)
-        if not days_a or not days_b:
-            st.warning("Geen volledige maanden politiecijfers in een van beide periodes.")
-            st.stop()
-        return a, b, days_a, days_b
-    with ctx.engine.connect() as conn:
-        a = grouped_counts(
-            conn, Filters(pair.a_start, pair.a_end, kind, filters.themes, sources), keys
-        )
-        b = grouped_counts(
-            conn, Filters(pair.b_start, pair.b_end, kind, filters.themes, sources), keys
-        )
-    return a, b, pair.days_a, pair.days_b
+def chosen_pair(choice: str, until: date) -> PeriodPair:
+    """Return the periods of ``choice``, ending at the completeness date ``until``."""
+    if choice != BEFORE_AFTER:
+        return PRESETS[choice](until)
+    moment = st.date_input(
+        "Datum (bijvoorbeeld de start van een aanpak)",
+        value=min(date(until.year, 1, 1), until),
+        max_value=until,
+        format="DD-MM-YYYY",
+    )
+    return before_after(moment, until)
 
 
 def verdict_counts(shown: pd.DataFrame) -> None:
@@ -79,11 +62,17 @@ def verdict_map(ctx, shown: pd.DataFrame, all_areas, edition: int, level: str) -
     st_folium(m, key="vergelijkkaart", height=480, use_container_width=True, returned_objects=[])
 
 
-def year_report(ctx, all_areas, names: dict, disclosure: Disclosure, today: date) -> None:
+def year_report(ctx, all_areas, disclosure: Disclosure, today: date) -> None:
     """Offer the year report for the council (a year against the year before), audited."""
     st.subheader("Jaarrapport voor de raad")
     years = list(range(today.year - 1, today.year - 6, -1))
     year = st.selectbox("Jaar (tegenover het jaar daarvoor)", years)
+    names = dict(zip(all_areas["code"], all_areas["name"], strict=True))
+    until = completeness.until(ctx, "signals", today=today)
+    if until < date(year, 12, 31):
+        st.caption(
+            f"{completeness.caption(until)} Beide jaren worden vergeleken tot en met {until:%d-%m}."
+        )
 
     def report():
         with ctx.engine.connect() as conn:
@@ -93,17 +82,18 @@ def year_report(ctx, all_areas, names: dict, disclosure: Disclosure, today: date
                 theme_labels=ctx.settings.labels("themes"),
                 wijk_names=names,
                 disclosure=disclosure,
+                until=until,
             )
-            until = data_until(conn)
         gemeente = ", ".join(all_areas.loc[all_areas["level"] == "gemeente", "name"]) or "onbekend"
-        sources = [ctx.settings.labels("sources").get(s, s) for s in sorted(until)]
+        labels = ctx.settings.labels("sources")
+        sources = [labels.get(s, s) for s in sorted(completeness.table(ctx, "signals"))]
         return build_year_report(
             by_theme,
             by_wijk,
             year=year,
             gemeente=gemeente,
             disclosure=disclosure,
-            data_as_of=coverage_end(until, today),
+            data_as_of=until,
             sources=sources,
         )
 

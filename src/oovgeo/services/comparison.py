@@ -1,0 +1,103 @@
+"""Comparing two periods as the Vergelijken page and ``oovgeo compare`` both do it.
+
+One function reads the counts of both periods, cuts each period off at the completeness date
+of the sources it counts (``analysis.completeness``) and tests them; the page and the CLI
+show its table, so their figures cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from oovgeo.analysis import completeness
+from oovgeo.analysis.aggregate import Filters, grouped_counts
+from oovgeo.analysis.compare import compare_table
+from oovgeo.analysis.periods import PeriodPair
+from oovgeo.analysis.trends import police_period_counts
+from oovgeo.config import Settings
+from oovgeo.services import completeness as complete
+from oovgeo.store.areas_repo import active_edition, load_areas
+from oovgeo.store.db import Engine
+from oovgeo.store.police_repo import load_police
+
+POLICE = complete.POLICE
+
+
+class ComparisonError(ValueError):
+    """The periods cannot be compared (message in Dutch, for the screen)."""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A tested comparison and what it rests on."""
+
+    table: pd.DataFrame  # compare_table's columns plus 'gebied' (area name)
+    pair: PeriodPair  # the periods as counted (cut off at ``until``)
+    until: date  # the completeness date used
+    days_a: int  # exposure of period a, days
+    days_b: int
+
+
+def compare_periods(
+    engine: Engine,
+    settings: Settings,
+    pair: PeriodPair,
+    *,
+    kind: str,
+    level: str,
+    themes: Sequence[str] = (),
+    sources: Sequence[str] = (),
+    per_theme: bool = False,
+    today: date,
+    areas: pd.DataFrame | None = None,
+    until: date | None = None,
+) -> Comparison:
+    """Count and test period a against period b per area (and theme) of ``level``.
+
+    Days after the completeness date count as no exposure, never as days without signals.
+    ``areas`` (code, name, inhabitants) names the rows; the page passes its cached copy, and
+    without it the active edition is read. ``until`` is the completeness date when the caller
+    already has it (else it is read). Raises ``ComparisonError`` when a period holds no
+    complete day (or no whole police month).
+    """
+    sources = tuple(sources) if kind == "signals" else ()
+    if until is None:
+        until = complete.until(engine, settings, kind, sources, today)
+    counted = pair.ending_by(until)
+    code = f"{level}_code"
+    keys = [code, "thema"] if per_theme else [code]
+    if kind == POLICE:
+        stored = load_police(engine, themes=list(themes) or None)
+        a, days_a = police_period_counts(stored, counted.a_start, counted.a_end, level, per_theme)
+        b, days_b = police_period_counts(stored, counted.b_start, counted.b_end, level, per_theme)
+        if not days_a or not days_b:
+            raise ComparisonError("Geen volledige maanden politiecijfers in een van de periodes.")
+    else:
+        days_a, days_b = counted.days_a, counted.days_b
+        if days_a <= 0 or days_b <= 0:
+            raise ComparisonError(
+                f"Geen volledige gegevens in een van de periodes ({completeness.sentence(until)})."
+            )
+        with engine.connect() as conn:
+            a = grouped_counts(
+                conn, Filters(counted.a_start, counted.a_end, kind, tuple(themes), sources), keys
+            )
+            b = grouped_counts(
+                conn, Filters(counted.b_start, counted.b_end, kind, tuple(themes), sources), keys
+            )
+    if areas is None:
+        with engine.connect() as conn:
+            edition = active_edition(conn, settings.get("boundaries.edition"))
+            areas = load_areas(conn, edition) if edition is not None else None
+    names: dict[str, str] = {}
+    inhabitants = None
+    if areas is not None:
+        names = dict(zip(areas["code"], areas["name"], strict=True))
+        inhabitants = areas.set_index("code")["inhabitants"].rename_axis(code)
+    table = compare_table(a, b, keys=keys, days_a=days_a, days_b=days_b, inhabitants=inhabitants)
+    table.insert(1, "gebied", table[code].map(names))
+    return Comparison(table, counted, until, days_a, days_b)
