@@ -61,6 +61,7 @@ def per_source(
         by_hand = {s: d for s, d in by_hand.items() if s == INTERVENTIONS}
         settings_dates = {s: d for s, d in configured.items() if s == INTERVENTIONS}
     out = {}
+    until: date | None
     for source in sorted({*latest, *settings_dates, *by_hand}):
         if source in by_hand:
             until, origin = by_hand[source], ORIGIN_HAND

@@ -33,7 +33,9 @@ class PeriodPair:
 
     def ending_by(self, until: date) -> PeriodPair:
         """Return the pair with both periods cut off after ``until`` (the exposure that counts)."""
-        return PeriodPair(self.a_start, min(self.a_end, until), self.b_start, min(self.b_end, until))
+        return PeriodPair(
+            self.a_start, min(self.a_end, until), self.b_start, min(self.b_end, until)
+        )
 
     def text(self) -> str:
         """Return both periods as Dutch text (dd-mm-jjjj t/m ... tegenover ...)."""
