@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from lag_support import lagged  # noqa: F401 (a fixture: stores with a delivery lag)
 from sqlalchemy import create_engine
 
 from oovgeo.config import load_settings

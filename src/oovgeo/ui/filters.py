@@ -6,6 +6,7 @@ under plain session keys (registered in ``ui.state``), and each widget is seeded
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import streamlit as st
@@ -14,7 +15,7 @@ from oovgeo.analysis.aggregate import Filters
 from oovgeo.config import Settings
 from oovgeo.ui import state
 
-# Period presets: label -> function(today) -> (start, end)
+# Period presets: label -> function(end) -> (start, end); ``end`` is the completeness date
 PERIODS = {
     "Laatste 4 weken": lambda t: (t - timedelta(days=27), t),
     "Laatste 6 weken": lambda t: (t - timedelta(days=41), t),
@@ -48,11 +49,11 @@ def four_week_blocks(today: date, n: int = 26) -> list[tuple[date, date]]:
     return blocks
 
 
-def _block_filters(today: date) -> tuple[date, date]:
+def _block_filters(box, today: date) -> tuple[date, date]:
     blocks = four_week_blocks(today)
     labels = [f"{s:%d-%m-%Y} t/m {e:%d-%m-%Y}" for s, e in blocks]
     chosen = state.get("filter_block") or labels[0]
-    st.sidebar.selectbox(
+    box.selectbox(
         "Periode (blokken van 4 weken)",
         labels,
         index=labels.index(chosen) if chosen in labels else 0,
@@ -64,17 +65,39 @@ def _block_filters(today: date) -> tuple[date, date]:
 
 
 def sidebar_filters(
-    settings: Settings, today: date | None = None, *, protected: bool = False
+    settings: Settings,
+    today: date | None = None,
+    *,
+    protected: bool = False,
+    until: Callable[[tuple[str, ...]], date] | None = None,
 ) -> Filters:
-    """Draw the filters in the sidebar and return them (signals; callers change ``kind``)."""
+    """Draw the filters in the sidebar and return them (signals; callers change ``kind``).
+
+    ``until(sources)`` gives the completeness date of the chosen sources: the period presets
+    end there and a chosen period is cut off there, so no undelivered day counts as a day
+    without signals. Protected audiences get the four-week blocks complete by then.
+    """
     today = today or date.today()
+    period_box = st.sidebar.container()  # the period comes first on screen, last in code
+    themes, sources = _themes_and_sources(settings)
+    end_date = min(until(sources), today) if until else today
     if protected:
-        start, end = _block_filters(today)
-        themes, sources = _themes_and_sources(settings)
-        return Filters(start=start, end=end, themes=themes, sources=sources)
+        start, end = _block_filters(period_box, end_date + timedelta(days=1))
+    else:
+        start, end = _chosen_period(period_box, today, end_date)
+    if start > end_date:
+        period_box.warning(
+            f"De gekozen periode begint na {end_date:%d-%m-%Y}, de laatste dag met volledige "
+            "gegevens; getoond worden de laatste 4 weken daarvoor."
+        )
+        start, end = PERIODS[DEFAULT_PERIOD](end_date)
+    return Filters(start=start, end=min(end, end_date), themes=themes, sources=sources)
+
+
+def _chosen_period(box, today: date, end_date: date) -> tuple[date, date]:
     options = [*PERIODS, CUSTOM]
     period = state.get("filter_period") or DEFAULT_PERIOD
-    st.sidebar.selectbox(
+    box.selectbox(
         "Periode",
         options,
         index=options.index(period) if period in options else 0,
@@ -87,9 +110,9 @@ def sidebar_filters(
         chosen = (
             state.get("filter_range")
             if state.is_set("filter_range")
-            else PERIODS[DEFAULT_PERIOD](today)
+            else PERIODS[DEFAULT_PERIOD](end_date)
         )
-        st.sidebar.date_input(
+        box.date_input(
             "Van - tot en met",
             value=chosen,
             max_value=today,
@@ -99,12 +122,8 @@ def sidebar_filters(
             args=("w_range", "filter_range"),
         )
         chosen = state.get("filter_range") if state.is_set("filter_range") else chosen
-        start, end = (chosen[0], chosen[-1]) if chosen else PERIODS[DEFAULT_PERIOD](today)
-    else:
-        start, end = PERIODS[period](today)
-
-    themes, sources = _themes_and_sources(settings)
-    return Filters(start=start, end=end, themes=themes, sources=sources)
+        return (chosen[0], chosen[-1]) if chosen else PERIODS[DEFAULT_PERIOD](end_date)
+    return PERIODS[period](end_date)
 
 
 def _themes_and_sources(settings: Settings) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from oovgeo.analysis.compare import compare_table, protect_comparison
-from oovgeo.report.pack.data import PackData, period_days
+from oovgeo.report.pack.data import PackData
 from oovgeo.vocab import RISE
 
 if TYPE_CHECKING:
@@ -35,8 +35,8 @@ def wijk_theme_comparison(data: PackData) -> tuple[pd.DataFrame, pd.DataFrame]:
         data.a_counts,
         data.b_counts,
         keys=["wijk_code", "thema"],
-        days_a=period_days(data.period),
-        days_b=period_days(data.previous),
+        days_a=data.exposure_days(data.period),
+        days_b=data.exposure_days(data.previous),
     )
     if table.empty:
         return table, table.copy()
@@ -68,8 +68,8 @@ def wijk_verdicts(data: PackData) -> pd.DataFrame:
         a.astype({"count": "int64"}),
         b.astype({"count": "int64"}),
         keys=["wijk_code"],
-        days_a=period_days(data.period),
-        days_b=period_days(data.previous),
+        days_a=data.exposure_days(data.period),
+        days_b=data.exposure_days(data.previous),
     )
     shown = protect_comparison(table, data.disclosure)
     with np.errstate(divide="ignore", invalid="ignore"):

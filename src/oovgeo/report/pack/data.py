@@ -10,8 +10,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from oovgeo.analysis import completeness
 from oovgeo.analysis.aggregate import Filters, grouped_counts
-from oovgeo.analysis.trends import coverage_end, data_until
 from oovgeo.config import Settings
 from oovgeo.meetings import (
     MeetingType,
@@ -56,8 +56,8 @@ class PackData:
     grid_counts: pd.DataFrame  # periode (index into grid), thema, count (records with a wijk)
     interventions: pd.DataFrame  # thema, uitkomst, count
     items: pd.DataFrame  # shortlist items relevant to the period
-    until: dict[str, date]
-    until_interventions: dict[str, date]
+    until: dict[str, date]  # per source, the completeness date in use
+    until_interventions: dict[str, date]  # {"alle": completeness date of the interventions}
     made_on: date
 
     @property
@@ -88,8 +88,13 @@ class PackData:
 
     @property
     def data_as_of(self) -> date:
-        """The earliest end date of the sources (data as of)."""
-        return coverage_end(self.until, self.made_on)
+        """The date up to which every source is complete (the end of all exposure)."""
+        dates = [d for d in self.until.values() if d is not None]
+        return min(min(dates), self.made_on) if dates else self.made_on
+
+    def exposure_days(self, period: tuple[date, date]) -> int:
+        """Days of ``period`` with complete data: undelivered days are not days without signals."""
+        return completeness.exposure_days(period[0], period[1], self.data_as_of)
 
 
 def period_days(period: tuple[date, date]) -> int:
@@ -147,11 +152,25 @@ def load_data(
         b_counts = grouped_counts(conn, Filters(*grid[-2]), keys)
         counts = _grid_counts(conn, grid)
         interventions = intervention_outcome_counts(conn, *period)
-        until = data_until(conn)
-        until_interventions = data_until(conn, "interventions")
+        configured = settings.get("data.complete_until")
+        until = {
+            s: c.until
+            for s, c in completeness.per_source(conn, "signals", configured).items()
+            if c.until is not None
+        }
+        done = completeness.per_source(conn, "interventions", configured)
+        interventions_until = [c.until for c in done.values() if c.until is not None]
+        until_interventions = {"alle": interventions_until[0]} if interventions_until else {}
     wijken = areas[areas["level"] == "wijk"].reset_index(drop=True)
     if wijken.empty:
         raise PackError("de geladen gebiedsindeling heeft geen wijken")
+    dates = [d for d in until.values() if d is not None]
+    if dates and min(dates) < period[0]:
+        raise PackError(
+            "er zijn nog geen volledige gegevens voor deze periode "
+            f"({completeness.sentence(min(dates))}, de periode begint {period[0]:%d-%m-%Y}); "
+            "zijn de leveringen wel compleet, leg dat dan vast op de pagina Gegevens"
+        )
     return PackData(
         settings=settings,
         meeting=meeting,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from oovgeo import dutch
+from oovgeo.analysis import completeness
 from oovgeo.analysis.compare import compare_table, protect_comparison
 from oovgeo.config import SLIDE_KINDS
 from oovgeo.meetings import (
@@ -25,7 +26,7 @@ from oovgeo.privacy import (
     total_label,
 )
 from oovgeo.report.pack.choices import focus_wijk, main_themes, wijk_theme_comparison, wijk_verdicts
-from oovgeo.report.pack.data import PackData, period_days
+from oovgeo.report.pack.data import PackData
 from oovgeo.report.pack.figures import (
     change_map_png,
     focus_map_png,
@@ -83,13 +84,14 @@ def slide_title(data: PackData) -> Slide:
     """Build the title slide."""
     bullets = [
         f"Periode: {dutch_period(data.period)} (sinds het vorige overleg).",
-        f"Stand van de gegevens: {dutch.long_date(data.data_as_of)}.",
+        f"{completeness.sentence(data.data_as_of).capitalize()}.",
         f"Voor: {AUDIENCE_LABELS[data.audience]}.",
     ]
     if data.data_as_of < data.period[1]:
         bullets.append(
-            "Let op: de gegevens lopen nog niet tot het einde van de periode; de laatste dagen "
-            "ontbreken (nog)."
+            "Let op: de leveringen lopen nog niet tot het einde van de periode. Vergelijkingen "
+            f"rekenen tot en met {dutch.day(data.data_as_of)}; latere dagen tellen niet mee als "
+            "dagen zonder meldingen."
         )
     return Slide(
         kind="titel",
@@ -182,8 +184,8 @@ def slide_trends(data: PackData, themes: Sequence[str]) -> Slide:
         a.reset_index(),
         b.reset_index(),
         keys=["thema"],
-        days_a=period_days(data.grid[last]),
-        days_b=period_days(data.grid[before]),
+        days_a=data.exposure_days(data.grid[last]),
+        days_b=data.exposure_days(data.grid[before]),
     )
     verdict = protect_comparison(compared, data.disclosure).set_index("thema")["oordeel"]
     bullets = [
@@ -399,8 +401,8 @@ def slide_accountability(data: PackData) -> Slide:
     ]
     bullets = [
         f"Periode: {dutch_period(data.period)}; vergeleken met {dutch_period(data.previous)}.",
-        f"Stand van de gegevens: {dutch.long_date(data.data_as_of)} (de vroegste einddatum van de "
-        "bronnen).",
+        f"{completeness.sentence(data.data_as_of).capitalize()} (de vroegste datum waarop alle "
+        "bronnen compleet zijn; vergelijkingen rekenen tot die datum).",
         "Signalen per bron: " + ("; ".join(sources) if sources else "geen") + ".",
     ]
     if data.until_interventions.get("alle"):

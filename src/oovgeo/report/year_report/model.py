@@ -131,7 +131,10 @@ def build_year_report(
     are, in order: data as of, sources, the disclosure note (protected only), the method note,
     then ``extra_notes`` (e.g. "De politiecijfers van december zijn nog onvolledig.").
     """
-    notes = [f"Stand van de gegevens: {dutch.long_date(data_as_of)}."]
+    notes = [
+        f"Gegevens compleet t/m {dutch.day(data_as_of)}; latere dagen tellen niet mee als dagen "
+        "zonder meldingen."
+    ]
     listed = [str(s).strip() for s in sources if str(s).strip()]
     notes.append(f"Bronnen: {', '.join(listed)}." if listed else "Bronnen: niet opgegeven.")
     if disclosure.protected:
