@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from oovgeo import dutch
 from oovgeo.access import ROLES, check_role_map, cli_identity
+from oovgeo.cli import analyses
 from oovgeo.config import ConfigError, load_settings
 from oovgeo.exports import to_csv_bytes, to_xlsx_bytes
 from oovgeo.meetings import MeetingError, meeting_type, pack_period
@@ -34,6 +35,7 @@ USER_ERRORS = (
     ConfigError,
     BackupError,
     MeetingError,
+    analyses.AnalysisInputError,
     FileNotFoundError,
     IsADirectoryError,
 )
@@ -541,6 +543,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("restore", help="zet een back-up terug (vervangt alle gegevens)")
     s.add_argument("file")
     s.set_defaults(func=cmd_restore)
+    analyses.add_commands(sub)
     return p
 
 
