@@ -296,3 +296,40 @@ def _cluster_interval(
         low = min(low, estimate - widen * (estimate - low), estimate - poisson)
         high = max(high, estimate + widen * (high - estimate), estimate + poisson)
     return float(np.exp(low)), float(np.exp(high))
+
+
+def adjusted(
+    pooled: pd.DataFrame, *, level: float = 0.95, min_change: float = MIN_CHANGE
+) -> pd.DataFrame:
+    """Add ``p`` and ``p_bh`` (Benjamini-Hochberg over the rows) and label by ``p_bh``.
+
+    ``p`` is the two-sided p-value that belongs to the interval: on the log scale, the
+    distance from the estimate to the bound on the side of 1 is ``z * se``, so ``p < 1 -
+    level`` exactly when the interval excludes 1. The rows of one table form one family
+    (``scipy.stats.false_discovery_control``); rows without an interval get NaN and are not
+    in the family. ``oordeel`` is ``DROP``/``RISE`` when ``p_bh < 1 - level`` and the change
+    is at least ``min_change``, else ``UNCLEAR``. The single row of an ungrouped table is a
+    family of one (``p_bh == p``).
+    """
+    out = pooled.copy()
+    effect = out["effect"].to_numpy(dtype=float)
+    low = out["ci_low"].to_numpy(dtype=float)
+    high = out["ci_high"].to_numpy(dtype=float)
+    z = stats.norm.ppf(0.5 + level / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        size = np.log(effect)
+        half = np.where(size < 0, np.log(high) - size, size - np.log(low))
+        p = 2 * stats.norm.sf(np.abs(size) / (half / z))
+    p = np.where(np.isfinite(p) & (half > 0), p, np.nan)
+    p_bh = np.full(len(p), np.nan)
+    tested = np.isfinite(p)
+    if tested.any():
+        p_bh[tested] = stats.false_discovery_control(p[tested], method="bh")
+    out["p"] = p
+    out["p_bh"] = p_bh
+    relevant = np.abs(size) >= np.log(1 / (1 - min_change))
+    clear = p_bh < 1 - level
+    out["oordeel"] = np.where(
+        clear & relevant & (size < 0), DROP, np.where(clear & relevant & (size > 0), RISE, UNCLEAR)
+    )
+    return out
