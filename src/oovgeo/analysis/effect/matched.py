@@ -40,14 +40,18 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 from scipy.spatial import cKDTree
 
-from oovgeo.analysis.effect.pooled import MIN_CHANGE, N_BOOT, adjusted, pooled_effect
-from oovgeo.analysis.effect.windows import as_days, effect_per_intervention
+from oovgeo.analysis.effect.pooled import MIN_CHANGE, MIN_CLUSTERS, N_BOOT, _cluster_ids, adjusted
+from oovgeo.analysis.effect.windows import as_days, effect_per_intervention, ratio_of_ratios
 
 MATCH_K = 5  # comparison places per intervention
 N_CANDIDATES = 300  # comparison places drawn per intervention date
 CALIPER = 0.2  # a comparison place's "before" count lies within 20% (at least 1) of its own
+SPOT_M = 50.0  # the place itself: an address and its doorstep, as the Doelen ranking scores it
+CLUSTER_M = 1000.0  # comparison places in the same 1 km square share their noise
+COUNTS = ["n_before", "n_after", "ctrl_before", "ctrl_after"]
 MATCH_COLUMNS = ["n_controls", "ctrl_before", "ctrl_after"]
 MATCHED_COLUMNS = [
     "n_interventions",
@@ -102,35 +106,68 @@ def matched_table(
     ctrl_before = np.full(n, np.nan)
     ctrl_after = np.full(n, np.nan)
     n_controls = np.zeros(n, dtype=np.int64)
+    uses = np.empty(n, dtype=object)
+    uses[:] = [np.empty((0, 3))] * n
     if n:
         candidates = _candidates(signals, table, n_candidates, seed)
         candidates = _untouched(candidates, interventions, exclusion)
         counted = effect_per_intervention(
             signals, candidates, radius_m=radius_m, months=months, period=period
         )
+        counted["spot"] = _spot_before(signals, counted, months, period)
         rng = np.random.default_rng(seed)
         by_day = {
-            d: (g["n_before"].to_numpy(dtype=float), g["n_after"].to_numpy(dtype=float))
+            d: (
+                g["n_before"].to_numpy(dtype=float),
+                g["n_after"].to_numpy(dtype=float),
+                g["spot"].to_numpy(dtype=float),
+                (
+                    np.floor(g["x"].to_numpy(dtype=float) / CLUSTER_M) * 1e6
+                    + np.floor(g["y"].to_numpy(dtype=float) / CLUSTER_M)
+                ),
+            )
             for d, g in counted.groupby("day", sort=False)
         }
         i_day = as_days(table["datum"])
         own = table["n_before"].to_numpy(dtype=float)
+        own_spot = _spot_before(signals, table, months, period)
+        nothing = (np.empty(0), np.empty(0), np.empty(0), np.empty(0))
         for i in range(n):
-            before, after = by_day.get(i_day[i], (np.empty(0), np.empty(0)))
+            before, after, spot, cell = by_day.get(i_day[i], nothing)
             diff = np.abs(before - own[i])
-            allowed = np.flatnonzero(diff <= max(1.0, caliper * own[i]))
+            spot_diff = np.abs(spot - own_spot[i])
+            allowed = np.flatnonzero(
+                (diff <= max(1.0, caliper * own[i]))
+                & (spot_diff <= max(1.0, caliper * own_spot[i]))
+            )
             if not len(allowed):
                 continue
-            order = np.lexsort((rng.uniform(size=len(allowed)), diff[allowed]))
+            closeness = diff[allowed] / max(own[i], 1) + spot_diff[allowed] / max(own_spot[i], 1)
+            order = np.lexsort((rng.uniform(size=len(allowed)), closeness))
             chosen = allowed[order[:k]]
             used = chosen[np.arange(k) % len(chosen)]
             n_controls[i] = len(chosen)
             ctrl_before[i] = before[used].sum()
             ctrl_after[i] = after[used].sum()
+            uses[i] = np.column_stack([cell[used], before[used], after[used]])
     table["n_controls"] = n_controls
     table["ctrl_before"] = pd.array(ctrl_before, dtype="Float64").astype("Int64")
     table["ctrl_after"] = pd.array(ctrl_after, dtype="Float64").astype("Int64")
+    table["ctrl_uses"] = uses  # per comparison place used: its 1 km square, before, after
     return table
+
+
+def _spot_before(
+    signals: pd.DataFrame,
+    places: pd.DataFrame,
+    months: int,
+    period: tuple[date | str, date | str] | None,
+) -> np.ndarray:
+    """Signals within ``SPOT_M`` of each place in its "before" window: the place's own score."""
+    spot = effect_per_intervention(
+        signals, places[["datum", "x", "y"]], radius_m=SPOT_M, months=months, period=period
+    )
+    return spot["n_before"].reindex(places.index).to_numpy(dtype=float)
 
 
 def _candidates(
@@ -197,13 +234,76 @@ def matched_effect(
 ) -> pd.DataFrame:
     """Pool a ``matched_table`` per group: the matched ratio, its interval, p, p after BH.
 
-    Returns the group columns (if any) and ``MATCHED_COLUMNS``; ``n_interventions`` counts
-    the interventions with comparison places. The verdict follows ``p_bh``.
+    The interval is a two-sample cluster bootstrap: the interventions are resampled by their
+    1 km square and half-year (as in ``pooled_effect``), and independently the comparison
+    places by their 1 km square over the whole period (the same busy places serve as
+    comparison for many dates, so their noise is shared by those interventions); the
+    percentile bounds on the log scale are widened for few clusters and never narrower than
+    the Poisson interval of the four sums. Returns the group columns (if any) and
+    ``MATCHED_COLUMNS``; ``n_interventions`` counts the interventions with comparison places,
+    and the verdict follows ``p_bh``.
     """
-    renamed = table.assign(wijk_before=table["ctrl_before"], wijk_after=table["ctrl_after"])
-    pooled = pooled_effect(
-        renamed, group=group, level=level, min_change=min_change, n_boot=n_boot, seed=seed
-    )
-    pooled = pooled.rename(columns={"wijk_before": "ctrl_before", "wijk_after": "ctrl_after"})
     keys = [] if group is None else [group] if isinstance(group, str) else list(group)
+    usable = table[table["n_controls"] > 0]
+    clusters = _cluster_ids(usable, "grid")
+    if keys:
+        grouped = usable.groupby(keys, dropna=False, sort=True)
+        rows = [(name, part.index) for name, part in grouped]
+    else:
+        rows = [((), usable.index)]
+    out = []
+    position = pd.Series(np.arange(len(usable)), index=usable.index)
+    for name, index in rows:
+        part = usable.loc[index]
+        sums = part[COUNTS].astype("int64").sum()
+        low, high = _two_sample_interval(
+            part, clusters[position[index].to_numpy()], level, n_boot, seed
+        )
+        values = dict(zip(keys, name if isinstance(name, tuple) else (name,), strict=True))
+        out.append({**values, "n_interventions": len(part), **sums.to_dict(), "ci_low": low,
+                    "ci_high": high})
+    pooled = pd.DataFrame(out, columns=[*keys, "n_interventions", *COUNTS, "ci_low", "ci_high"])
+    pooled["effect"] = ratio_of_ratios(*(pooled[c].to_numpy(dtype=float) for c in COUNTS))
     return adjusted(pooled, level=level, min_change=min_change)[[*keys, *MATCHED_COLUMNS]]
+
+
+def _two_sample_interval(
+    part: pd.DataFrame, clusters: np.ndarray, level: float, n_boot: int, seed: int
+) -> tuple[float, float]:
+    """Bootstrap bounds of the matched ratio: interventions and comparison places apart."""
+    uses = np.vstack([np.asarray(u, dtype=float).reshape(-1, 3) for u in part["ctrl_uses"]])
+    _, i_inv = np.unique(clusters, return_inverse=True)
+    _, c_inv = np.unique(uses[:, 0], return_inverse=True) if len(uses) else (None, np.empty(0))
+    g_int = int(i_inv.max()) + 1 if len(i_inv) else 0
+    g_ctl = int(c_inv.max()) + 1 if len(c_inv) else 0
+    if min(g_int, g_ctl) < MIN_CLUSTERS:
+        return np.nan, np.nan
+    own = np.zeros((g_int, 2))
+    np.add.at(own, i_inv.reshape(-1), part[["n_before", "n_after"]].to_numpy(dtype=float))
+    ctl = np.zeros((g_ctl, 2))
+    np.add.at(ctl, c_inv.reshape(-1), uses[:, 1:])
+    total = np.concatenate([own.sum(axis=0), ctl.sum(axis=0)])
+    if (total <= 0).any():
+        return np.nan, np.nan
+    rng = np.random.default_rng(seed)
+
+    def drawn(sums: np.ndarray, g: int) -> np.ndarray:
+        picks = rng.integers(0, g, (n_boot, g)) + g * np.arange(n_boot)[:, None]
+        weights = np.bincount(picks.ravel(), minlength=n_boot * g).reshape(n_boot, g)
+        return weights @ sums
+
+    a_b, c_d = drawn(own, g_int), drawn(ctl, g_ctl)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        draws = np.log(a_b[:, 1] / a_b[:, 0]) - np.log(c_d[:, 1] / c_d[:, 0])
+    estimate = np.log(total[1] / total[0]) - np.log(total[3] / total[2])
+    tail = max(1, int(np.floor((n_boot + 1) * (1 - level) / 2)))
+    low = np.sort(np.where(np.isfinite(draws), draws, -np.inf))[tail - 1]
+    high = np.sort(np.where(np.isfinite(draws), draws, np.inf))[n_boot - tail]
+    q = 0.5 + level / 2
+    g = min(g_int, g_ctl)
+    widen = np.sqrt(g / (g - 1)) * stats.t.ppf(q, g - 1) / stats.norm.ppf(q)
+    poisson = stats.norm.ppf(q) * np.sqrt((1 / total).sum())
+    with np.errstate(invalid="ignore"):
+        low = min(low, estimate - widen * (estimate - low), estimate - poisson)
+        high = max(high, estimate + widen * (high - estimate), estimate + poisson)
+    return float(np.exp(low)), float(np.exp(high))
