@@ -47,7 +47,7 @@ from oovgeo.analysis.effect.pooled import MIN_CHANGE, MIN_CLUSTERS, N_BOOT, _clu
 from oovgeo.analysis.effect.windows import as_days, effect_per_intervention, ratio_of_ratios
 
 MATCH_K = 5  # comparison places per intervention
-N_CANDIDATES = 300  # comparison places drawn per intervention date
+N_CANDIDATES = 1000  # comparison places drawn per intervention date
 CALIPER = 0.2  # a comparison place's "before" count lies within 20% (at least 1) of its own
 SPOT_M = 50.0  # the place itself: an address and its doorstep, as the Doelen ranking scores it
 CLUSTER_M = 1000.0  # comparison places in the same 1 km square share their noise

@@ -109,8 +109,10 @@ POOLED_COLUMNS = [
 
 CAVEATS = [
     "Regressie naar het gemiddelde: plekken worden gecontroleerd omdat er juist veel "
-    "signalen waren. Zo'n piek zakt vaak ook zonder interventie vanzelf terug, dus een "
-    "daling is niet zonder meer het effect van de interventie.",
+    "signalen waren. Zo'n piek zakt vaak ook zonder interventie vanzelf terug. Daarom is de "
+    "eerste regel een vergelijking met plekken die vooraf evenveel signalen hadden en geen "
+    "interventie kregen; de vergelijking met de rest van de wijk telt het terugzakken wel "
+    "als effect mee.",
     "Verplaatsing: overlast en criminaliteit kunnen verschuiven naar straten net buiten de "
     "straal. Die signalen tellen dan mee bij de rest van de wijk, en dan lijkt het effect "
     "groter dan het is.",
@@ -124,8 +126,10 @@ CAVEATS = [
     "van 1 bij 1 km en in hetzelfde halfjaar tellen samen als één waarneming. Overlap over "
     "de rand van een vak of halfjaar zit er niet in. Zijn er minder dan vijf van zulke "
     "groepen, dan is er geen interval en geen oordeel.",
-    "Vergelijk altijd met willekeurige controleplekken. Dit is een vergelijking, geen bewijs "
-    "dat de interventie de oorzaak is.",
+    "Veel regels: per thema en per uitkomst is de p-waarde gecorrigeerd voor het aantal "
+    "regels (Benjamini-Hochberg), zodat toevallige uitschieters niet als effect tellen.",
+    "Willekeurige controleplekken pieken niet en zien het terugzakken dus niet; ze toetsen "
+    "alleen de methode. Dit is een vergelijking, geen bewijs dat de interventie de oorzaak is.",
 ]
 
 
