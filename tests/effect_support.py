@@ -33,7 +33,9 @@ def ranked_town(
     place = np.repeat(np.repeat(np.arange(n_places), quarters), counts.ravel())
     quarter = np.repeat(np.tile(np.arange(quarters), n_places), counts.ravel())
     day = np.minimum((quarter * 91.25 + rng.uniform(0, 91.25, len(place))).astype(int), DAYS - 1)
-    theme = np.where(rng.uniform(size=len(place)) < 0.7, main[place], rng.integers(0, 4, len(place)))
+    theme = np.where(
+        rng.uniform(size=len(place)) < 0.7, main[place], rng.integers(0, 4, len(place))
+    )
     x = px[place] + rng.normal(0, 10, len(place))
     y = py[place] + rng.normal(0, 10, len(place))
 

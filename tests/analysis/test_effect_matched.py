@@ -62,7 +62,11 @@ def test_adjusted_p_follows_the_interval_and_bh_matches_a_hand_calculation():
 
 def test_adjusted_leaves_rows_without_interval_out_of_the_family():
     table = pd.DataFrame(
-        {"effect": [0.5, 0.5, np.nan], "ci_low": [0.3, np.nan, np.nan], "ci_high": [0.8, np.nan, np.nan]}
+        {
+            "effect": [0.5, 0.5, np.nan],
+            "ci_low": [0.3, np.nan, np.nan],
+            "ci_high": [0.8, np.nan, np.nan],
+        }
     )
     out = adjusted(table)
     assert np.isnan(out["p"][1]) and np.isnan(out["p_bh"][2])
@@ -78,9 +82,13 @@ def test_matched_table_finds_comparison_places_and_is_deterministic():
     found = table[table["n_controls"] > 0]
     assert 0 < len(found) <= len(table)
     # five comparison places each, with about as many signals before as the place itself
-    assert (found["ctrl_before"] / 5).sub(found["n_before"]).abs().le(
-        np.maximum(1, 0.2 * found["n_before"]) + 1e-9
-    ).all()
+    assert (
+        (found["ctrl_before"] / 5)
+        .sub(found["n_before"])
+        .abs()
+        .le(np.maximum(1, 0.2 * found["n_before"]) + 1e-9)
+        .all()
+    )
     assert table.loc[table["n_controls"] == 0, "ctrl_before"].isna().all()
     pooled = matched_effect(found)
     assert pooled.iloc[0]["n_interventions"] == len(found)
@@ -126,7 +134,9 @@ def test_per_theme_rows_after_bh_rarely_call_an_effect(no_effect_runs):
     any_outcome = sum((o["oordeel"] != UNCLEAR).any() for _, _, o, _ in no_effect_runs)
     assert any_theme <= 3
     assert any_outcome <= 3
-    unadjusted = sum(((t["ci_high"] < 1) | (t["ci_low"] > 1)).any() for _, t, _, _ in no_effect_runs)
+    unadjusted = sum(
+        ((t["ci_high"] < 1) | (t["ci_low"] > 1)).any() for _, t, _, _ in no_effect_runs
+    )
     assert unadjusted > any_theme  # BH is what keeps the rows quiet
 
 

@@ -14,23 +14,39 @@ What :func:`matched_table` does
     the places of the signals in the "before" window of that date (so, like the ranking, busy
     places are drawn more often), drops those with an intervention within ``exclusion_m``
     (default twice the radius: the circles do not overlap) dated from one window before the
-    "before" window to the end of the "after" window, and counts their signals within the same
-    radius and the same windows. Each intervention gets the ``k`` comparison places of its own
-    date whose "before" count lies closest to its own (ties broken at random with ``seed``),
-    within ``max(1, caliper * n_before)`` signals; with fewer than ``k`` such places, they are
-    reused in turn to make up ``k`` (so every intervention weighs the same). An intervention
-    without any comparison place within the caliper is left out of the matched figures
-    (``n_controls`` 0).
+    "before" window up to the date itself, and counts their signals within the same radius
+    and windows. Each intervention gets the ``k`` comparison places of its own date whose
+    "before" counts lie closest to its own, both within the radius and within ``SPOT_M`` (the
+    place itself, which is what a ranking scores), each within ``max(1, caliper * count)``;
+    ties are broken at random with ``seed``. With fewer than ``k`` such places they are reused
+    in turn (every intervention weighs the same); without any, the intervention is left out
+    of the matched figures (``n_controls`` 0).
+
+    Later interventions at a comparison place are deliberately not a reason to drop it:
+    under "no effect" the places that stay busy are the ones inspected next, so dropping them
+    keeps the places whose peak faded and makes a useless inspection look harmful (measured:
+    1.19-1.50 instead of 1). The price: where a town inspects nearly every busy place within
+    months (the demo: ~400 a year in 25 km2), comparison places get their own intervention
+    during the "after" window and a real effect is diluted towards 1 (demo seed 42: 0.72,
+    0.55-0.91, where 55% of the signals were removed; the wijk comparison says 0.52).
 
 The estimate (:func:`matched_effect`)
     ``(sum n_after / sum n_before) / (sum ctrl_after / sum ctrl_before)``: after / before of
-    the intervened places over after / before of their comparison places, pooled per group
-    with the same cluster bootstrap as ``pooled_effect`` (1 km squares x half-years; the
-    comparison places travel with their intervention, so their own noise is in the interval)
-    and the same Poisson floor. ``p`` is the two-sided p-value of the interval (normal on the
-    log scale, with the half-width on the side of 1), ``p_bh`` that p after Benjamini-Hochberg
-    over the rows of the table (one family per table: themes, outcomes), and ``oordeel``
-    follows ``p_bh`` (and the 10% ``MIN_CHANGE``).
+    the intervened places over after / before of their comparison places, pooled per group.
+    The interval is a two-sample cluster bootstrap (interventions by 1 km square and
+    half-year as in ``pooled_effect``; comparison places by their own 1 km square, since the
+    same busy places serve many dates), widened for few clusters and never narrower than the
+    Poisson interval of the sums. Resampling only the interventions gave intervals 1.27 times
+    too narrow (spread of the estimate over 20 simulated towns 0.129 on the log scale, mean
+    bootstrap SE 0.102; with both samples 0.130). ``p`` is the two-sided p-value of the
+    interval, ``p_bh`` that p after Benjamini-Hochberg over the rows of the table (one
+    family per table: themes, outcomes), and ``oordeel`` follows ``p_bh`` (and the 10%
+    ``MIN_CHANGE``).
+
+Measured (``tests/effect_support.ranked_town``, 60 towns, the top 4 of a ranking of the last
+six months inspected every fortnight, no effect): rest-of-town comparison 0.84 (0.77-0.90)
+on average; matched headline interval contains 1 in 58 of 60; per-theme rows with any
+"daling"/"stijging" 2 of 60 after BH, 7 of 60 before.
 """
 
 from __future__ import annotations
@@ -81,7 +97,7 @@ def matched_table(
     caliper: float = CALIPER,
     seed: int = 0,
 ) -> pd.DataFrame:
-    """The ``effect_per_intervention`` table (no wijk) plus the counts of matched places.
+    """Return the ``effect_per_intervention`` table (no wijk) plus the matched places' counts.
 
     Adds ``n_controls`` (distinct comparison places found, 0 = none), ``ctrl_before`` and
     ``ctrl_after`` (summed over the ``k`` comparison places; NA without any). Deterministic
@@ -189,8 +205,10 @@ def _candidates(
         if len(pool) > n_candidates:
             pool = np.sort(rng.choice(pool, size=n_candidates, replace=False))
         parts.append(pd.DataFrame({"day": day, "start": start, "x": sx[pool], "y": sy[pool]}))
-    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["day", "start", "x", "y"]
+    frame = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=["day", "start", "x", "y"])
     )
     frame["datum"] = pd.to_datetime(frame["day"].astype("int64"), unit="D").dt.date
     return frame
@@ -260,8 +278,15 @@ def matched_effect(
             part, clusters[position[index].to_numpy()], level, n_boot, seed
         )
         values = dict(zip(keys, name if isinstance(name, tuple) else (name,), strict=True))
-        out.append({**values, "n_interventions": len(part), **sums.to_dict(), "ci_low": low,
-                    "ci_high": high})
+        out.append(
+            {
+                **values,
+                "n_interventions": len(part),
+                **sums.to_dict(),
+                "ci_low": low,
+                "ci_high": high,
+            }
+        )
     pooled = pd.DataFrame(out, columns=[*keys, "n_interventions", *COUNTS, "ci_low", "ci_high"])
     pooled["effect"] = ratio_of_ratios(*(pooled[c].to_numpy(dtype=float) for c in COUNTS))
     return adjusted(pooled, level=level, min_change=min_change)[[*keys, *MATCHED_COLUMNS]]
@@ -273,7 +298,11 @@ def _two_sample_interval(
     """Bootstrap bounds of the matched ratio: interventions and comparison places apart."""
     uses = np.vstack([np.asarray(u, dtype=float).reshape(-1, 3) for u in part["ctrl_uses"]])
     _, i_inv = np.unique(clusters, return_inverse=True)
-    _, c_inv = np.unique(uses[:, 0], return_inverse=True) if len(uses) else (None, np.empty(0))
+    _, c_inv = (
+        np.unique(uses[:, 0], return_inverse=True)
+        if len(uses)
+        else (None, np.empty(0, dtype=np.int64))
+    )
     g_int = int(i_inv.max()) + 1 if len(i_inv) else 0
     g_ctl = int(c_inv.max()) + 1 if len(c_inv) else 0
     if min(g_int, g_ctl) < MIN_CLUSTERS:
