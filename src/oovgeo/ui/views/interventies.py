@@ -200,7 +200,7 @@ def edit_section(ctx, data: Data, today: date) -> None:
 
 
 def effect_section(ctx, data: Data, radius: int, months: int) -> pd.DataFrame:
-    """Show the pooled effect tables; stop the page when there is too little data."""
+    """Show the matched headline, the pooled tables and the method; stop without data."""
     if data.held.empty or data.signals.empty:
         st.info("Te weinig gegevens voor een effectmeting.")
         st.stop()
