@@ -1,8 +1,10 @@
 """The effect tables as shown: Dutch column names, rounded, a fixed control seed."""
 
 import pandas as pd
+from effect_support import ranked_town
 
 from oovgeo.analysis import effect_table
+from oovgeo.demo import fictitious_town
 
 
 def test_shown_rounds_and_names_in_dutch():
@@ -25,3 +27,52 @@ def test_the_map_caption_counts_the_classes():
     assert effect_table.map_caption(located).endswith(
         "daling van 10 tot 50%: 2; minder dan 10% verschil: 1"
     )
+
+
+def test_the_method_names_the_matched_comparison_and_bh():
+    text = effect_table.method_text(250, 6)
+    assert "vergeleken met plekken met evenveel meldingen vooraf zonder interventie" in text
+    assert "Benjamini-Hochberg" in text
+
+
+def test_headline_text_in_dutch_words():
+    row = pd.Series(
+        {
+            "n_interventions": 120,
+            "effect": 0.7149,
+            "ci_low": 0.547,
+            "ci_high": 0.906,
+            "oordeel": "daling na interventies",
+        }
+    )
+    assert effect_table.headline_text(row) == (
+        "Daling na interventies: na 120 interventies 29% minder signalen dan op "
+        "vergelijkbare plekken (verhouding 0,71; 95%-interval 0,55 tot 0,91)."
+    )
+    none = row.copy()
+    none["n_interventions"] = 0
+    assert effect_table.headline_text(none).startswith("Geen effectmeting")
+
+
+def test_effect_tables_put_the_matched_headline_first():
+    signals, held = ranked_town(1)
+    held = held.assign(wijk_code="W1")
+    signals = signals.assign(wijk_code="W1")
+    town = fictitious_town()
+    tables = effect_table.effect_tables(
+        signals,
+        held,
+        town[town["level"] == "buurt"],
+        radius_m=250,
+        months=6,
+        themes={},
+        outcomes={},
+    )
+    assert tables.summary["groep"].tolist() == [
+        effect_table.MATCHED_GROUP,
+        effect_table.ALL_GROUP,
+        effect_table.CONTROL_GROUP,
+    ]
+    assert tables.summary.iloc[0]["effect"] == round(float(tables.headline["effect"]), 2)
+    assert "p (gecorrigeerd)" in tables.by_theme.columns
+    assert "p (gecorrigeerd)" in tables.by_outcome.columns

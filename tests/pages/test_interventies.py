@@ -232,3 +232,24 @@ def test_map_rows_are_located_labelled_and_clearest_on_top():
     assert rows["datum_tekst"].tolist() == ["01-03-2025"] * 3
     assert rows["kleur"].iloc[-1] == effect_classes.COLOUR["sterke_daling"]
     assert rows["effect_tekst"].iloc[0].startswith("te weinig signalen")
+
+
+def test_effect_section_shows_the_matched_headline_first(home, monkeypatch):
+    monkeypatch.setenv("OOVGEO_HOME", str(home))
+    at = open_page()
+    texts = [m.value for m in at.markdown]
+    headline = next(i for i, t in enumerate(texts) if "vergelijkbare plekken" in t)
+    per_theme = next(i for i, t in enumerate(texts) if t.startswith("**Per thema**"))
+    assert headline < per_theme
+    assert texts[headline].startswith("**Daling na interventies: na ")
+    summary = next(d.value for d in at.dataframe if "groep" in d.value.columns)
+    assert summary["groep"].iloc[0].startswith("alle interventies, tegen plekken met evenveel")
+    assert any(
+        "plekken met evenveel meldingen vooraf zonder interventie" in c.value for c in at.caption
+    )
+    theme_table = next(
+        d.value
+        for d in at.dataframe
+        if "thema" in d.value.columns and "p (gecorrigeerd)" in d.value.columns
+    )
+    assert len(theme_table) > 1

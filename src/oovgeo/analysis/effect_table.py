@@ -1,7 +1,10 @@
 """The effect tables of the Interventies page, computed from plain frames.
 
-The effect per intervention, the placebo control at random places and the pooled tables
-with Dutch column names, as the page shows them.
+The headline is the matched comparison (``effect.matched``): intervened places against places
+with as many signals before and no intervention, which does not mistake regression to the
+mean for an effect. Below it, as secondary rows, the comparison with the rest of the wijk
+and the placebo check at random places. The rows per theme and per outcome are matched too,
+with p after Benjamini-Hochberg within each table; their verdict follows that adjusted p.
 """
 
 from __future__ import annotations
@@ -13,15 +16,35 @@ import pandas as pd
 
 from oovgeo.analysis.effect import classes as effect_classes
 from oovgeo.analysis.effect import control_places, effect_per_intervention, pooled_effect
+from oovgeo.analysis.effect.matched import MATCH_K, matched_effect, matched_table
+from oovgeo.analysis.effect.pooled import adjusted
+from oovgeo.dutch import number
 
 # The random control places are drawn with a fixed seed, so the page shows the same control
 # figures on every rerun and for every user (a new draw per rerun would make them jump).
 CONTROL_SEED = 1
-ALL_GROUP = "alle interventies"
+MATCHED_GROUP = "alle interventies, tegen plekken met evenveel signalen vooraf"
+ALL_GROUP = "alle interventies, tegen de rest van de wijk (zonder matching)"
 CONTROL_GROUP = "willekeurige plekken (controle)"
-SUMMARY_COLUMNS = ["groep", "n_interventions", "effect", "ci_low", "ci_high", "oordeel"]
+SUMMARY_COLUMNS = ["groep", "n_interventions", "effect", "ci_low", "ci_high", "p", "oordeel"]
+GROUP_COLUMNS = [
+    "n_interventions",
+    "n_before",
+    "n_after",
+    "ctrl_before",
+    "ctrl_after",
+    "effect",
+    "ci_low",
+    "ci_high",
+    "p",
+    "p_bh",
+    "oordeel",
+]
 DUTCH = {
     "n_interventions": "aantal",
+    "ctrl_before": "vergelijkingsplekken ervoor",
+    "ctrl_after": "vergelijkingsplekken erna",
+    "p_bh": "p (gecorrigeerd)",
     "n_before": "binnen straal ervoor",
     "n_after": "binnen straal erna",
     "wijk_before": "rest wijk ervoor",
@@ -33,9 +56,10 @@ DUTCH = {
 
 @dataclass(frozen=True)
 class EffectTables:
-    """The effect per intervention (labelled) and the pooled tables as shown."""
+    """The effect per intervention (labelled), the headline row and the tables as shown."""
 
     effects: pd.DataFrame
+    headline: pd.Series
     summary: pd.DataFrame
     by_theme: pd.DataFrame
     by_outcome: pd.DataFrame
@@ -43,7 +67,8 @@ class EffectTables:
 
 def shown(table: pd.DataFrame) -> pd.DataFrame:
     """Round the effect and its interval to two decimals and give Dutch column names."""
-    return table.round({"effect": 2, "ci_low": 2, "ci_high": 2}).rename(columns=DUTCH)
+    rounded = table.round({"effect": 2, "ci_low": 2, "ci_high": 2, "p": 3, "p_bh": 3})
+    return rounded.rename(columns=DUTCH)
 
 
 def effect_tables(
@@ -74,18 +99,52 @@ def effect_tables(
         thema=effects["thema"].map(lambda t: themes.get(t, t)),
         uitkomst=effects["uitkomst"].map(lambda u: outcomes.get(u, u or "onbekend")),
     )
+    matched = matched_table(signals, held, radius_m=radius_m, months=months)
+    matched = matched.assign(
+        thema=matched["thema"].map(lambda t: themes.get(t, t)),
+        uitkomst=matched["uitkomst"].map(lambda u: outcomes.get(u, u or "onbekend")),
+    )
+    headline = matched_effect(matched).assign(groep=MATCHED_GROUP)
     summary = pd.concat(
         [
-            pooled_effect(effects).assign(groep=ALL_GROUP),
-            pooled_effect(placebo).assign(groep=CONTROL_GROUP),
+            headline,
+            adjusted(pooled_effect(effects)).assign(groep=ALL_GROUP),
+            adjusted(pooled_effect(placebo)).assign(groep=CONTROL_GROUP),
         ],
         ignore_index=True,
     )
+    by_theme = matched_effect(matched, group="thema")
+    by_outcome = matched_effect(matched, group="uitkomst")
     return EffectTables(
         effects=effects,
+        headline=headline.iloc[0],
         summary=shown(summary[SUMMARY_COLUMNS]),
-        by_theme=shown(pooled_effect(effects, group="thema")),
-        by_outcome=shown(pooled_effect(effects, group="uitkomst")),
+        by_theme=shown(by_theme[["thema", *GROUP_COLUMNS]]),
+        by_outcome=shown(by_outcome[["uitkomst", *GROUP_COLUMNS]]),
+    )
+
+
+def headline_text(headline: pd.Series, level: float = 0.95) -> str:
+    """Return the sentence of the headline: the matched change in words, with its interval."""
+    n = int(headline["n_interventions"])
+    if n == 0 or pd.isna(headline["effect"]):
+        return (
+            "Geen effectmeting: voor geen enkele interventie is een vergelijkbare plek "
+            "zonder interventie gevonden."
+        )
+    effect = float(headline["effect"])
+    direction = "minder" if effect < 1 else "meer"
+    if pd.isna(headline["ci_low"]):
+        interval = "te weinig groepen voor een interval"
+    else:
+        interval = (
+            f"{round(level * 100)}%-interval {number(float(headline['ci_low']), 2)} tot "
+            f"{number(float(headline['ci_high']), 2)}"
+        )
+    return (
+        f"{str(headline['oordeel']).capitalize()}: na {n} interventies "
+        f"{number(abs(1 - effect) * 100, 0)}% {direction} signalen dan op vergelijkbare "
+        f"plekken (verhouding {number(effect, 2)}; {interval})."
     )
 
 
@@ -93,10 +152,16 @@ def method_text(radius_m: float, months: int) -> str:
     """Return the sentence under the effect tables: what was counted and compared."""
     return (
         f"Signalen binnen {radius_m} m in de {months} maanden voor en na elke interventie, "
-        "vergeleken met de rest van de wijk over dezelfde periodes (verhouding van "
-        "verhoudingen); alleen interventies waarvan beide periodes volledig in de gegevens "
-        "vallen. Het 95%-interval komt uit een bootstrap over vakken van 1 bij 1 km per "
-        "halfjaar, omdat interventies dicht bij elkaar dezelfde signalen tellen."
+        "vergeleken met plekken met evenveel meldingen vooraf zonder interventie in de "
+        f"buurt (zelfde straal, zelfde maanden; per interventie de {MATCH_K} plekken waarvan "
+        "het aantal vooraf het dichtst bij ligt). Zo telt het vanzelf terugzakken van een "
+        "piek niet als effect. Daaronder ter controle de vergelijking met de rest van de "
+        "wijk (die dat terugzakken wel als effect meetelt) en met willekeurige plekken. "
+        "Alleen interventies waarvan beide periodes volledig in de gegevens vallen. Het "
+        "95%-interval komt uit een bootstrap: interventies per vak van 1 bij 1 km en "
+        "halfjaar, en los daarvan de vergelijkingsplekken per vak van 1 bij 1 km. Per thema "
+        "en per uitkomst is de p-waarde gecorrigeerd voor het aantal regels "
+        "(Benjamini-Hochberg); het oordeel volgt die gecorrigeerde p."
     )
 
 

@@ -109,8 +109,10 @@ POOLED_COLUMNS = [
 
 CAVEATS = [
     "Regressie naar het gemiddelde: plekken worden gecontroleerd omdat er juist veel "
-    "signalen waren. Zo'n piek zakt vaak ook zonder interventie vanzelf terug, dus een "
-    "daling is niet zonder meer het effect van de interventie.",
+    "signalen waren. Zo'n piek zakt vaak ook zonder interventie vanzelf terug. Daarom is de "
+    "eerste regel een vergelijking met plekken die vooraf evenveel signalen hadden en geen "
+    "interventie kregen; de vergelijking met de rest van de wijk telt het terugzakken wel "
+    "als effect mee.",
     "Verplaatsing: overlast en criminaliteit kunnen verschuiven naar straten net buiten de "
     "straal. Die signalen tellen dan mee bij de rest van de wijk, en dan lijkt het effect "
     "groter dan het is.",
@@ -124,8 +126,10 @@ CAVEATS = [
     "van 1 bij 1 km en in hetzelfde halfjaar tellen samen als één waarneming. Overlap over "
     "de rand van een vak of halfjaar zit er niet in. Zijn er minder dan vijf van zulke "
     "groepen, dan is er geen interval en geen oordeel.",
-    "Vergelijk altijd met willekeurige controleplekken. Dit is een vergelijking, geen bewijs "
-    "dat de interventie de oorzaak is.",
+    "Veel regels: per thema en per uitkomst is de p-waarde gecorrigeerd voor het aantal "
+    "regels (Benjamini-Hochberg), zodat toevallige uitschieters niet als effect tellen.",
+    "Willekeurige controleplekken pieken niet en zien het terugzakken dus niet; ze toetsen "
+    "alleen de methode. Dit is een vergelijking, geen bewijs dat de interventie de oorzaak is.",
 ]
 
 
@@ -296,3 +300,40 @@ def _cluster_interval(
         low = min(low, estimate - widen * (estimate - low), estimate - poisson)
         high = max(high, estimate + widen * (high - estimate), estimate + poisson)
     return float(np.exp(low)), float(np.exp(high))
+
+
+def adjusted(
+    pooled: pd.DataFrame, *, level: float = 0.95, min_change: float = MIN_CHANGE
+) -> pd.DataFrame:
+    """Add ``p`` and ``p_bh`` (Benjamini-Hochberg over the rows) and label by ``p_bh``.
+
+    ``p`` is the two-sided p-value that belongs to the interval: on the log scale, the
+    distance from the estimate to the bound on the side of 1 is ``z * se``, so ``p < 1 -
+    level`` exactly when the interval excludes 1. The rows of one table form one family
+    (``scipy.stats.false_discovery_control``); rows without an interval get NaN and are not
+    in the family. ``oordeel`` is ``DROP``/``RISE`` when ``p_bh < 1 - level`` and the change
+    is at least ``min_change``, else ``UNCLEAR``. The single row of an ungrouped table is a
+    family of one (``p_bh == p``).
+    """
+    out = pooled.copy()
+    effect = out["effect"].to_numpy(dtype=float)
+    low = out["ci_low"].to_numpy(dtype=float)
+    high = out["ci_high"].to_numpy(dtype=float)
+    z = stats.norm.ppf(0.5 + level / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        size = np.log(effect)
+        half = np.where(size < 0, np.log(high) - size, size - np.log(low))
+        p = 2 * stats.norm.sf(np.abs(size) / (half / z))
+    p = np.where(np.isfinite(p) & (half > 0), p, np.nan)
+    p_bh = np.full(len(p), np.nan)
+    tested = np.isfinite(p)
+    if tested.any():
+        p_bh[tested] = stats.false_discovery_control(p[tested], method="bh")
+    out["p"] = p
+    out["p_bh"] = p_bh
+    relevant = np.abs(size) >= np.log(1 / (1 - min_change))
+    clear = p_bh < 1 - level
+    out["oordeel"] = np.where(
+        clear & relevant & (size < 0), DROP, np.where(clear & relevant & (size > 0), RISE, UNCLEAR)
+    )
+    return out

@@ -200,7 +200,7 @@ def edit_section(ctx, data: Data, today: date) -> None:
 
 
 def effect_section(ctx, data: Data, radius: int, months: int) -> pd.DataFrame:
-    """Show the pooled effect tables; stop the page when there is too little data."""
+    """Show the matched headline, the pooled tables and the method; stop without data."""
     if data.held.empty or data.signals.empty:
         st.info("Te weinig gegevens voor een effectmeting.")
         st.stop()
@@ -214,10 +214,11 @@ def effect_section(ctx, data: Data, radius: int, months: int) -> pd.DataFrame:
         themes=ctx.settings.labels("themes"),
         outcomes=ctx.settings.labels("outcomes"),
     )
+    st.markdown(f"**{effect_table.headline_text(tables.headline)}**")
     st.dataframe(tables.summary, hide_index=True)
-    st.markdown("**Per thema**")
+    st.markdown("**Per thema** (p gecorrigeerd voor het aantal thema's)")
     st.dataframe(tables.by_theme, hide_index=True, width="stretch")
-    st.markdown("**Per uitkomst**")
+    st.markdown("**Per uitkomst** (p gecorrigeerd voor het aantal uitkomsten)")
     st.dataframe(tables.by_outcome, hide_index=True, width="stretch")
     st.caption(effect_table.method_text(radius, months))
     return tables.effects
