@@ -98,10 +98,10 @@ def hotspot_units(
         with engine.connect() as conn:
             counts = counts_by_area(conn, filters, "buurt").set_index("code")["count"]
         units = buurten[["code", "name", "land_ha", "geometry"]]
-    units = units.assign(dichtheid=hotspots.density_per_km2(counts, units).to_numpy())
-    result = hotspots.gi_star(units, "dichtheid")
-    significant = result[result["hotspot"] != "niet significant"]
-    return significant[["hotspot", "gi_z", "geometry"]], result.attrs.get("methode", "")
+    result = hotspots.hotspot_map(units, counts)
+    significant = result[result["hotspot"] != hotspots.NOT_SIGNIFICANT]
+    # maps.to_web keys every feature by its code: keep it (its absence crashed the grid layer)
+    return significant[["code", "hotspot", "gi_z", "geometry"]], result.attrs.get("methode", "")
 
 
 def add_hotspot_layer(m: folium.Map, url: str, edition: int, filters: Filters, unit: str) -> str:
