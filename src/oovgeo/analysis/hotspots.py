@@ -548,7 +548,7 @@ def _plain_sentence(
 def hotspot_map(
     units: gpd.GeoDataFrame, counts, *, simulations: int = REDISTRIBUTIONS, seed: int = 12345
 ) -> gpd.GeoDataFrame:
-    """The map's procedure: density per km², Gi* tested by redistribution by area, BH at 0,05.
+    """Run the map's procedure: density per km², Gi* tested by redistribution, BH at 0,05.
 
     ``units`` are grid cells (:func:`grid_cells`) or areas with ``code`` and ``land_ha``;
     ``counts`` as in :func:`density_per_km2`. Returns :func:`gi_star`'s frame with ``aantal``
