@@ -70,7 +70,7 @@ def pai(scores, areas, hits, share: float = AREA_SHARE) -> float | None:
 
     Examples
     --------
-    >>> pai([5, 1, 0, 0], [1, 1, 1, 7], [3, 1, 0, 6])  # 30 % of events on 10 % of area
+    >>> round(pai([5, 1, 0, 0], [1, 1, 1, 7], [3, 1, 0, 6]), 6)  # 30 % of events, 10 % of area
     3.0
     """
     s = np.asarray(scores, dtype=float)
