@@ -166,7 +166,7 @@ def redistribution_p(
     >>> cells = grid_cells(shapely.box(0, 0, 1500, 1500), cell_m=250)
     >>> counts = np.where(cells["code"].isin(["C0002_0002", "C0003_0002"]), 12, 1)
     >>> p = redistribution_p(counts, cells["land_ha"], queen_weights(cells), simulations=999)
-    >>> bool(p[cells["code"] == "C0002_0002"][0] < 0.01), bool(p.max() == 1.0)
+    >>> bool(p[cells["code"] == "C0002_0002"][0] < 0.01), bool(p.max() > 0.5)
     (True, True)
     """
     c = np.asarray(counts, dtype=float)
