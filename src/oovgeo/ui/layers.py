@@ -103,7 +103,12 @@ def hotspot_units(
     result = hotspots.hotspot_map(units, counts)
     significant = result[result["hotspot"] != hotspots.NOT_SIGNIFICANT]
     # maps.to_web keys every feature by its code: keep it (its absence crashed the grid layer)
-    return significant[["code", "hotspot", "gi_z", "geometry"]], result.attrs.get("methode", "")
+    method = result.attrs.get("methode", "")
+    if unit == "grid":
+        method += (
+            " Randcellen die voor minder dan een kwart in de gemeente liggen, tellen niet mee."
+        )
+    return significant[["code", "hotspot", "gi_z", "geometry"]], method
 
 
 def add_hotspot_layer(m: folium.Map, url: str, edition: int, filters: Filters, unit: str) -> str:
