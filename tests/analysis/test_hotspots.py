@@ -22,7 +22,9 @@ from oovgeo.analysis.hotspots import (
     density_per_km2,
     gi_star,
     grid_cells,
+    hotspot_map,
     queen_weights,
+    redistribution_p,
 )
 from oovgeo.crs import RD, WGS84
 from oovgeo.demo import fictitious_town, generate
@@ -339,3 +341,85 @@ def test_density_per_km2_refuses_unknown_codes_and_wrong_lengths():
         density_per_km2(pd.Series({"X1": 3}), areas)
     with pytest.raises(ValueError, match="2 aantallen voor 1 gebieden"):
         density_per_km2([1, 2], areas)
+
+
+# --- the map's procedure: nominal rate on random points, power on a planted cluster --------------
+
+DEMO_FOUR_WEEKS = 362  # signals in the demo's last four weeks (generate(town, seed=42))
+
+
+def _any_flag_share(units, town, simulations: int, maps: int = 200) -> tuple[float, float]:
+    area = town.loc[town["level"] == "gemeente", "geometry"].item()
+    hot = flagged = 0
+    for seed in range(maps):
+        x, y = _uniform_in(area, DEMO_FOUR_WEEKS, 1_000 + seed)
+        classes = hotspot_map(units, _count(x, y, units), simulations=simulations)["hotspot"]
+        hot += classes.str.startswith("hotspot").any()
+        flagged += (classes != NOT_SIGNIFICANT).any()
+    return hot / maps, flagged / maps
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("layer", "simulations"), [("grid", 4_999), ("buurt", 9_999)])
+def test_random_points_at_demo_volume_rarely_show_a_hotspot(town, cells, layer, simulations):
+    # The page uses 9999 random maps; the grid run here uses 4999 to stay near a minute.
+    units = cells if layer == "grid" else town[town["level"] == "buurt"].reset_index(drop=True)
+    hot, flagged = _any_flag_share(units, town, simulations)
+    assert hot <= 0.05, hot
+    assert flagged <= 0.075, flagged  # hot or cold; the normal approximation gave 17-21 %
+
+
+def test_normal_approximation_shows_false_hotspots_at_demo_volume(town, cells):
+    area = town.loc[town["level"] == "gemeente", "geometry"].item()
+    shown = 0
+    for seed in range(40):
+        x, y = _uniform_in(area, DEMO_FOUR_WEEKS, 1_000 + seed)
+        result = gi_star(_with_density(cells, x, y), "per_km2", permutations=0)
+        shown += (result["hotspot"] != NOT_SIGNIFICANT).any()
+    assert shown >= 4  # the old test: at least 10 % of random maps, against 5 % nominal
+
+
+@pytest.mark.parametrize("layer", ["grid", "buurt"])
+def test_planted_cluster_at_demo_volume_is_found(town, cells, layer):
+    area = town.loc[town["level"] == "gemeente", "geometry"].item()
+    x, y = _uniform_in(area, DEMO_FOUR_WEEKS - 60, 7)
+    centre = area.centroid
+    rng = np.random.default_rng(8)
+    cx = centre.x + rng.normal(0, 120, 60)
+    cy = centre.y + rng.normal(0, 120, 60)
+    x, y = np.concatenate([x, cx]), np.concatenate([y, cy])
+    units = cells if layer == "grid" else town[town["level"] == "buurt"].reset_index(drop=True)
+    result = hotspot_map(units, _count(x, y, units))
+    hot = result[result["hotspot"].str.startswith("hotspot")]
+    assert len(hot) >= 1
+    assert hot.geometry.distance(centre).min() < 250
+
+
+def test_redistribution_p_matches_a_hand_monte_carlo():
+    # Independent of the function: numpy multinomial draws and Gi* written out per unit.
+    cells = grid_cells(shapely.box(0, 0, 1000, 1000), cell_m=250).iloc[:-1].reset_index(drop=True)
+    counts = np.array([5, 1, 0, 2, 1, 0, 0, 3, 0, 1, 0, 0, 2, 0, 1])
+    ha = cells["land_ha"].to_numpy()
+    w = queen_weights(cells)
+    p = redistribution_p(counts, ha, w, simulations=20_000, seed=1)
+    rng = np.random.default_rng(99)
+    sims = rng.multinomial(counts.sum(), ha / ha.sum(), size=20_000) / ha
+
+    def g(y):
+        return np.array([y[..., [i, *w.neighbors[i]]].sum(-1) for i in range(len(ha))]).T / y.sum(
+            -1, keepdims=True
+        )
+
+    obs = g((counts / ha)[None, :])[0]
+    gs = g(sims)
+    ref = np.minimum(
+        1, 2 * (np.minimum((gs >= obs - 1e-12).sum(0), (gs <= obs + 1e-12).sum(0)) + 1) / 20_001
+    )
+    assert_allclose(p, ref, atol=0.02)
+
+
+def test_page_method_sentence_is_plain_dutch(cells):
+    result = hotspot_map(cells, np.ones(len(cells)), simulations=999)
+    sentence = result.attrs["methode"]
+    assert "willekeurig" in sentence and "oppervlakte" in sentence
+    assert "queen" not in sentence.lower() and "seed" not in sentence.lower()

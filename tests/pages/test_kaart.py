@@ -116,3 +116,38 @@ def test_core_team_gets_free_periods_and_layers(demo, monkeypatch):
     at.run()
     assert not at.exception
     assert any("Getis-Ord Gi*" in c.value and "Benjamini-Hochberg" in c.value for c in at.caption)
+
+
+# --- hotspot layers and their accuracy (issue 12) ----------------------------------------------
+
+
+@pytest.mark.parametrize("unit", ["grid", "buurt"])
+def test_hotspot_layer_with_significant_cells_draws_them(demo_town, unit):
+    # A year of signals: the planted streets are significant. Before the fix the grid layer
+    # raised KeyError: 'code' in maps.to_web as soon as one cell was significant.
+    import folium
+
+    from oovgeo.ui import layers
+
+    _, _, settings = demo_town
+    m = folium.Map()
+    f = Filters(date(2025, 11, 1), END)
+    text = layers.add_hotspot_layer(m, settings.database_url, 2025, f, unit)
+    assert int(text.split()[0]) > 0
+    hot = [feat for feat in features(m.get_root().render()) if "hotspot" in feat["properties"]]
+    assert hot and all(set(feat["properties"]) == {"hotspot", "kleur"} for feat in hot)
+    assert "willekeurig" in text and "queen" not in text
+
+
+def test_kaart_shows_the_accuracy_of_the_shown_layers(demo, monkeypatch):
+    home, _ = demo
+    monkeypatch.setenv("OOVGEO_HOME", str(home))
+    at = _page(home, "analist")
+    for t in at.toggle:
+        t.set_value(True)
+    at.run()
+    assert not at.exception
+    said = [c.value for c in at.caption if "beter dan willekeurig" in c.value]
+    assert len(said) == 2  # the heat layer and the hotspot layer
+    assert any(s.startswith("De warmtekaart voorspelde de afgelopen 8 weken") for s in said)
+    assert all("gewone tellingen" in s for s in said)

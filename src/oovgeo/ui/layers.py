@@ -13,11 +13,13 @@ import geopandas as gpd
 import shapely
 import streamlit as st
 
-from oovgeo.analysis import density, hotspots
+from oovgeo.analysis import accuracy, density, hotspots
 from oovgeo.analysis.aggregate import Filters, coordinates, counts_by_area
 from oovgeo.maps import escape, image_overlay, to_web
 from oovgeo.services import operations as ops
 from oovgeo.store.areas_repo import load_areas
+from oovgeo.ui import loaders
+from oovgeo.ui.filters import DEFAULT_PERIOD, PERIODS
 from oovgeo.ui.loaders import TTL
 
 UNITS = {"buurt": "Buurten", "grid": "Raster van 250 m"}
@@ -98,10 +100,15 @@ def hotspot_units(
         with engine.connect() as conn:
             counts = counts_by_area(conn, filters, "buurt").set_index("code")["count"]
         units = buurten[["code", "name", "land_ha", "geometry"]]
-    units = units.assign(dichtheid=hotspots.density_per_km2(counts, units).to_numpy())
-    result = hotspots.gi_star(units, "dichtheid")
-    significant = result[result["hotspot"] != "niet significant"]
-    return significant[["hotspot", "gi_z", "geometry"]], result.attrs.get("methode", "")
+    result = hotspots.hotspot_map(units, counts)
+    significant = result[result["hotspot"] != hotspots.NOT_SIGNIFICANT]
+    # maps.to_web keys every feature by its code: keep it (its absence crashed the grid layer)
+    method = result.attrs.get("methode", "")
+    if unit == "grid":
+        method += (
+            " Randcellen die voor minder dan een kwart in de gemeente liggen, tellen niet mee."
+        )
+    return significant[["code", "hotspot", "gi_z", "geometry"]], method
 
 
 def add_hotspot_layer(m: folium.Map, url: str, edition: int, filters: Filters, unit: str) -> str:
@@ -132,3 +139,67 @@ def add_hotspot_layer(m: folium.Map, url: str, edition: int, filters: Filters, u
             tooltip=folium.GeoJsonTooltip(fields=["hotspot"], aliases=[escape("Gi*")]),
         ).add_to(m)
     return f"{len(found)} significante gebieden. {method}"
+
+
+@st.cache_data(ttl=TTL, max_entries=32, show_spinner="Voorspelkracht van de lagen meten...")
+def layer_accuracy(
+    url: str,
+    edition: int,
+    start: date,
+    end: date,
+    kind: str,
+    themes: tuple,
+    sources: tuple,
+    heat_cell_m: float,
+    bandwidth_m: float,
+) -> tuple[dict, accuracy.Windows]:
+    """Return the PAI of every layer (:func:`accuracy.layer_pais`) and the windows used."""
+    engine = ops.engine_for_url(url)
+    w = accuracy.windows(start, end)
+    buurten = load_areas(engine, edition, level="buurt")
+    cells = hotspots.grid_cells(shapely.union_all(buurten.geometry.to_numpy()), 250.0)
+    with engine.connect() as conn:
+        fit = coordinates(conn, Filters(w.fit_start, w.fit_end, kind, themes, sources))
+        held = coordinates(conn, Filters(w.test_start, w.test_end, kind, themes, sources))
+    pais = accuracy.layer_pais(
+        fit, held, cells, buurten, heat_cell_m=heat_cell_m, bandwidth_m=bandwidth_m
+    )
+    return pais, w
+
+
+def accuracy_sentences(
+    url: str, edition: int, filters: Filters, layers: list[str], heat_cell_m, bandwidth_m
+) -> list[str]:
+    """One Dutch sentence per shown layer (``heat``, ``grid``, ``buurt``) with its PAI."""
+    pais, w = layer_accuracy(
+        url,
+        edition,
+        filters.start,
+        filters.end,
+        filters.kind,
+        filters.themes,
+        filters.sources,
+        heat_cell_m,
+        bandwidth_m,
+    )
+    return [accuracy.sentence(pais, layer, w) for layer in layers]
+
+
+def best_unit(settings) -> str:
+    """Return the hotspot unit whose Gi* layer predicted best over the default period."""
+    edition = loaders.edition(settings)
+    if edition is None:
+        return next(iter(UNITS))
+    start, end = PERIODS[DEFAULT_PERIOD](date.today())
+    pais, _ = layer_accuracy(
+        settings.database_url,
+        edition,
+        start,
+        end,
+        "signals",
+        (),
+        (),
+        settings.get("maps.heat_cell_m"),
+        settings.get("maps.heat_bandwidth_m"),
+    )
+    return accuracy.best(pais, tuple(UNITS))

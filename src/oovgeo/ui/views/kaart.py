@@ -19,7 +19,13 @@ from oovgeo.maps import BASEMAP_LABELS, clicked_area_code
 from oovgeo.privacy import Disclosure
 from oovgeo.report.static_map import render_png
 from oovgeo.ui import Context, state
-from oovgeo.ui.layers import UNITS, add_heat_layer, add_hotspot_layer
+from oovgeo.ui.layers import (
+    UNITS,
+    accuracy_sentences,
+    add_heat_layer,
+    add_hotspot_layer,
+    best_unit,
+)
 from oovgeo.ui.profile import show_profile
 from oovgeo.ui.widgets import table_downloads
 
@@ -71,9 +77,11 @@ def controls(ctx: Context) -> Choice:
         c8, c9 = st.columns(2)
         heat = c8.toggle("Warmtekaart (kernel density)")
         hotspots = c9.toggle("Hotspots (Getis-Ord Gi*)")
+        units = list(UNITS)
         unit = c9.radio(
             "Hotspots over",
-            list(UNITS),
+            units,
+            index=units.index(best_unit(ctx.settings)),
             format_func=UNITS.get,
             horizontal=True,
             disabled=not hotspots,
@@ -95,6 +103,21 @@ def show_map(m, ctx: Context, choice: Choice, filters: Filters, areas, edition: 
         )
     if choice.hotspots:
         st.caption(add_hotspot_layer(m, url, edition, filters, choice.hotspot_unit))
+    shown = (["heat"] if choice.heat else []) + (
+        [str(choice.hotspot_unit)] if choice.hotspots else []
+    )
+    sentences = (
+        accuracy_sentences(
+            url,
+            edition,
+            filters,
+            shown,
+            ctx.settings.get("maps.heat_cell_m"),
+            ctx.settings.get("maps.heat_bandwidth_m"),
+        )
+        if shown
+        else []
+    )
     returned = st_folium(
         m,
         key="kaart",
@@ -102,6 +125,8 @@ def show_map(m, ctx: Context, choice: Choice, filters: Filters, areas, edition: 
         use_container_width=True,
         returned_objects=["last_active_drawing"],
     )
+    for sentence in sentences:
+        st.caption(sentence)
     clicked = clicked_area_code(returned)
     if clicked:
         state.put("kaart_selected", clicked)
