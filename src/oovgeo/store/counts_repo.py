@@ -137,6 +137,12 @@ def data_until(conn: Connection, kind: str = "signals") -> dict[str, date]:
     return {"alle": latest} if latest else {}
 
 
+def data_from(conn: Connection, kind: str = "signals") -> date | None:
+    """Return the first date present (where the data start), or None for an empty table."""
+    tbl = record_table(kind)
+    return conn.execute(select(func.min(tbl.c.datum))).scalar()
+
+
 def _area_period(tbl: Table, filters: Filters, level: str, code: str | None) -> list:
     """Conditions for the records of the period, optionally of one area."""
     conds = _in_period(tbl, filters)
