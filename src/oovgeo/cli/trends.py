@@ -63,9 +63,18 @@ def _known(codes: list[str], labels: dict[str, str], what: str) -> None:
         )
 
 
+def _choice(value: str, options, option: str) -> str:
+    """Check a choice here, not in argparse, so the message is Dutch."""
+    if value not in options:
+        raise AnalysisInputError(f"{option}: '{value}' kan niet; kies uit {', '.join(options)}")
+    return value
+
+
 def cmd_trends(args, settings) -> int:
     """Print the trend series per period (and group), as the Trends page shows it."""
-    kind = args.gegevens
+    kind = _choice(args.gegevens, list(KINDS), "--gegevens")
+    _choice(args.per, list(PER), "--per")
+    _choice(args.uitsplitsen, list(SPLIT), "--uitsplitsen")
     if kind == "interventions" and args.uitsplitsen == "bron":
         raise AnalysisInputError("interventies hebben geen bron; kies --uitsplitsen thema of wijk")
     _known(args.thema, settings.labels("themes"), "thema's")
@@ -135,9 +144,9 @@ def add_command(sub) -> None:
         metavar="JJJJ-MM-DD",
         help="laatste dag (standaard en hoogstens: de datum waarop de gegevens compleet zijn)",
     )
-    s.add_argument("--per", choices=list(PER), default="maand")
-    s.add_argument("--uitsplitsen", choices=list(SPLIT), default="geen")
-    s.add_argument("--gegevens", choices=list(KINDS), default="signals")
+    s.add_argument("--per", default="maand", help="|".join(PER) + " (standaard maand)")
+    s.add_argument("--uitsplitsen", default="geen", help="|".join(SPLIT) + " (standaard geen)")
+    s.add_argument("--gegevens", default="signals", help="|".join(KINDS) + " (standaard signals)")
     s.add_argument("--thema", nargs="*", default=[], metavar="T", help="themacodes (leeg = alle)")
     s.add_argument("--bron", nargs="*", default=[], metavar="B", help="broncodes (leeg = alle)")
     s.add_argument("--json", action="store_true", help="uitvoer als JSON")
