@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from oovgeo.analysis.completeness import INTERVENTIONS
 from oovgeo.analysis.tables import label_groups
 from oovgeo.analysis.trends import police_monthly, protect_series, split_tail
 from oovgeo.privacy import Disclosure
@@ -58,7 +59,8 @@ def chart(
 def coverage(ctx: Context, kind: str, labels: dict[str, str]) -> None:
     """Show per source the last date in the data and the date up to which it is complete."""
     st.markdown("**Gegevens per bron**")
-    st.dataframe(completeness.overview(ctx, kind, labels), hide_index=True)
+    named = {**labels, INTERVENTIONS: "Interventies"}
+    st.dataframe(completeness.overview(ctx, kind, named), hide_index=True)
 
 
 def police_context(
