@@ -557,4 +557,3 @@ def main(argv: list[str] | None = None) -> int:
     except USER_ERRORS as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 2
-
