@@ -121,3 +121,35 @@ def test_kerncijfers_table_as_published(tmp_path):
     assert set(read_kerncijfers(other, 2023)["year"]) == {2023}
     with pytest.raises(Exception, match="jaar"):
         read_kerncijfers(other)
+
+
+def test_same_buurt_same_period_same_rate_on_map_table_and_profile(demo_town):
+    from conftest import DEMO_END
+
+    from oovgeo.analysis.aggregate import Filters, counts_by_area
+    from oovgeo.analysis.profile import RATE_ROW, area_profile, protect_profile
+    from oovgeo.store.areas_repo import load_areas
+    from oovgeo.store.population_repo import load_population
+
+    _, engine, _ = demo_town
+    start = date.fromordinal(DEMO_END.toordinal() - 41)  # 6 weeks
+    with engine.connect() as conn:
+        population = load_population(conn)
+        assert set(population["source"]) == {"synthetisch"}
+        areas = with_period_population(load_areas(engine, 2025), population, start, DEMO_END)
+        f = Filters(start, DEMO_END)
+        buurten = areas[areas["level"] == "buurt"].reset_index(drop=True)
+        table = area_table(buurten, counts_by_area(conn, f, "buurt"), days=42)
+        row = table.loc[(table["inhabitants"] > 500) & (table["count"] > 5)].iloc[0]
+        profile = area_profile(conn, areas, row["code"], f, {}, {})
+    # hand calculation
+    expected = row["count"] / 42 * 365 * 1000 / row["inhabitants"]
+    assert row["per_1000"] == pytest.approx(expected)
+    assert profile.figures.set_index("kengetal").loc[RATE_ROW, "gebied"] == pytest.approx(expected)
+    for protected in (True, False):
+        disclosure = Disclosure(protected=protected)
+        view = measure_view(table, "per_1000", disclosure).set_index("code")
+        text = protect_profile(profile, disclosure).figures.set_index("kengetal")
+        assert text.loc[RATE_ROW, "gebied"] == view.loc[row["code"], "weergave"]
+    # wijken and the gemeente have inhabitants (sums of the synthetic buurten)
+    assert areas.loc[areas["level"] != "buurt", "inhabitants"].notna().all()

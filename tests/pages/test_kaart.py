@@ -116,3 +116,21 @@ def test_core_team_gets_free_periods_and_layers(demo, monkeypatch):
     at.run()
     assert not at.exception
     assert any("Getis-Ord Gi*" in c.value and "Benjamini-Hochberg" in c.value for c in at.caption)
+
+
+def test_kaart_rate_is_annual_with_its_denominator_and_equals_the_profile(demo, monkeypatch):
+    from oovgeo.analysis.rates import RATE_LABEL
+
+    home, engine = demo
+    monkeypatch.setenv("OOVGEO_HOME", str(home))
+    at = _page(home, "analist")
+    assert not at.exception
+    measure = next(s for s in at.selectbox if s.label == "Maat")
+    measure.set_value(RATE_LABEL).run()
+    assert not at.exception
+    table = at.dataframe[-1].value
+    assert "Inwoners (noemer)" in table.columns
+    assert any("synthetisch, demo" in c.value for c in at.caption)
+    shown = table[table[RATE_LABEL] != "–"].iloc[0]
+    assert "(synthetisch, demo)" in shown["Inwoners (noemer)"]
+    assert shown["Inwoners (noemer)"].split()[0].replace(".", "").isdigit()
