@@ -5,17 +5,15 @@ import streamlit as st
 from oovgeo.analysis import tables
 from oovgeo.analysis.aggregate import MEASURES, Filters, area_table
 from oovgeo.analysis.classify import classify
-from oovgeo.analysis.mapdata import DENOMINATOR, measure_view, total_text, with_denominator
-from oovgeo.analysis.rates import period_days, population_note
+from oovgeo.analysis.mapdata import DENOMINATOR, measure_view, with_denominator
+from oovgeo.analysis.rates import period_days
 from oovgeo.maps import choropleth
 from oovgeo.privacy import Disclosure
-from oovgeo.ui import frame, loaders
+from oovgeo.ui import completeness, frame, loaders
 from oovgeo.ui.filters import sidebar_filters
 from oovgeo.ui.views import kaart
-from oovgeo.vocab import KINDS
 
 ctx = frame(page="kaart")
-chosen = sidebar_filters(ctx.settings, protected=ctx.identity.protected)
 disclosure = Disclosure.for_identity(ctx.identity, ctx.settings)
 url = ctx.settings.database_url
 edition = loaders.edition(ctx.settings)
@@ -26,10 +24,17 @@ if edition is None:
 st.title("Kaart")
 choice = kaart.controls(ctx)
 kind, level, measure_label = choice.kind, choice.level, choice.measure_label
+# the period ends where the counted sources are complete: later days are not days without data
+chosen = sidebar_filters(
+    ctx.settings,
+    protected=ctx.identity.protected,
+    until=lambda sources: completeness.until(ctx, kind, sources),
+)
 sources = chosen.sources if kind == "signals" else ()
-filters = Filters(chosen.start, chosen.end, kind, chosen.themes, sources)
+repeats = ctx.settings.get("counting.same_address_days")
+filters = Filters(chosen.start, chosen.end, kind, chosen.themes, sources, repeats)
 counts, unplaced = loaders.area_counts(
-    url, level, filters.start, filters.end, kind, filters.themes, filters.sources
+    url, level, filters.start, filters.end, kind, filters.themes, filters.sources, repeats
 )
 all_areas = loaders.period_areas(url, edition, filters.start, filters.end)
 areas = all_areas[all_areas["level"] == level].reset_index(drop=True)
@@ -43,15 +48,8 @@ index, classes = classify(
     breaks=choice.breaks,
     diverging=measure == "change",
 )
-previous = filters.previous()
-period = tables.period_text(KINDS[kind], filters.start, filters.end, (previous.start, previous.end))
-caption = f"{period}; totaal {total_text(table, disclosure)}"
-if measure == "per_1000" and population_note(areas):
-    caption += f"; {population_note(areas)}"
-if unplaced and not ctx.identity.protected:
-    st.caption(f"{caption}; {unplaced} zonder {level} (alleen op hoger niveau bekend)")
-else:
-    st.caption(caption)
+until = completeness.until(ctx, kind, sources)
+period, caption = kaart.caption(ctx, filters, table, areas, measure, disclosure, until, unplaced)
 
 m = choropleth(
     areas,

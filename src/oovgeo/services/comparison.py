@@ -18,6 +18,7 @@ from oovgeo.analysis.aggregate import Filters, grouped_counts
 from oovgeo.analysis.compare import compare_table
 from oovgeo.analysis.dispersion import past_windows
 from oovgeo.analysis.periods import PeriodPair
+from oovgeo.analysis.rates import with_period_population
 from oovgeo.analysis.trends import police_period_counts
 from oovgeo.config import Settings
 from oovgeo.services import completeness as complete
@@ -25,6 +26,7 @@ from oovgeo.store.areas_repo import active_edition, load_areas
 from oovgeo.store.counts_repo import data_from
 from oovgeo.store.db import Engine
 from oovgeo.store.police_repo import load_police
+from oovgeo.store.population_repo import load_population
 
 POLICE = complete.POLICE
 
@@ -61,10 +63,11 @@ def compare_periods(
     """Count and test period a against period b per area (and theme) of ``level``.
 
     Days after the completeness date count as no exposure, never as days without signals.
-    ``areas`` (code, name, inhabitants) names the rows; the page passes its cached copy, and
-    without it the active edition is read. ``until`` is the completeness date when the caller
-    already has it (else it is read). Raises ``ComparisonError`` when a period holds no
-    complete day (or no whole police month).
+    ``areas`` (code, name, inhabitants) names the rows and gives the rates their denominator;
+    the page passes its cached copy, and without it the active edition is read with the
+    population of the year nearest to period a (``rates.with_period_population``). ``until``
+    is the completeness date when the caller already has it (else it is read). Raises
+    ``ComparisonError`` when a period holds no complete day (or no whole police month).
     """
     sources = tuple(sources) if kind == "signals" else ()
     if until is None:
@@ -98,7 +101,10 @@ def compare_periods(
     if areas is None:
         with engine.connect() as conn:
             edition = active_edition(conn, settings.get("boundaries.edition"))
-            areas = load_areas(conn, edition) if edition is not None else None
+            if edition is not None:
+                areas = with_period_population(
+                    load_areas(conn, edition), load_population(conn), pair.a_start, pair.a_end
+                )
     names: dict[str, str] = {}
     inhabitants = None
     if areas is not None:

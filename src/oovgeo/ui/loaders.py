@@ -55,9 +55,10 @@ def area_counts(
     kind: str,
     themes: tuple[str, ...],
     sources: tuple[str, ...],
+    same_address_days: int = 0,
 ) -> tuple[pd.DataFrame, int]:
     """Return the counts per area and the number of unplaced records (cached)."""
-    filters = Filters(start, end, kind, themes, sources)
+    filters = Filters(start, end, kind, themes, sources, same_address_days)
     with ops.engine_for_url(database_url).connect() as conn:
         return counts_by_area(conn, filters, level), unplaced_count(conn, filters, level)
 

@@ -10,9 +10,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from oovgeo import access, vocab
+from oovgeo.analysis import tables
 from oovgeo.analysis.aggregate import MEASURES, Filters
 from oovgeo.analysis.classify import SCHEMES
+from oovgeo.analysis.completeness import sentence as complete_sentence
+from oovgeo.analysis.mapdata import total_text
 from oovgeo.analysis.profile import area_profile, protect_profile
+from oovgeo.analysis.rates import population_note
 from oovgeo.analysis.tables import DEFAULT_BREAKS, parse_breaks
 from oovgeo.exports import to_geopackage_bytes
 from oovgeo.maps import BASEMAP_LABELS, clicked_area_code
@@ -185,3 +189,28 @@ def exports(
         on_click=ctx.audit,
         args=("export", f"{stem}.png"),
     )
+
+
+def caption(
+    ctx: Context,
+    filters: Filters,
+    table: pd.DataFrame,
+    areas: gpd.GeoDataFrame,
+    measure: str,
+    disclosure: Disclosure,
+    until,
+    unplaced: int,
+) -> tuple[str, str]:
+    """Show the caption under the title (period, completeness, total); return period and it."""
+    previous = filters.previous()
+    kind = vocab.KINDS[filters.kind]
+    period = tables.period_text(kind, filters.start, filters.end, (previous.start, previous.end))
+    text = f"{period}; {complete_sentence(until)}; totaal {total_text(table, disclosure)}"
+    if measure == "per_1000" and population_note(areas):
+        text += f"; {population_note(areas)}"
+    level = str(areas["level"].iloc[0]) if len(areas) else ""
+    if unplaced and not ctx.identity.protected:
+        st.caption(f"{text}; {unplaced} zonder {level} (alleen op hoger niveau bekend)")
+    else:
+        st.caption(text)
+    return period, text
