@@ -113,17 +113,20 @@ def show_map(m, ctx: Context, choice: Choice, filters: Filters, areas, edition: 
     if shown:
         until = completeness.until(ctx, filters.kind, filters.sources)
         cut = hotspot_service.counted(filters, until)
-        if choice.hotspots:
+        if cut.start > cut.end:
+            # as the sidebar does: the last 4 weeks with complete data, said on screen
+            start, end = hotspot_service.default_period(until)
+            cut = Filters(start, end, filters.kind, filters.themes, filters.sources)
             st.caption(
-                add_hotspot_layer(m, url, edition, cut, choice.hotspot_unit)
-                if cut.start <= cut.end
-                else f"Geen hotspots: de periode begint na {until:%d-%m-%Y}, de laatste dag met"
-                " volledige gegevens."
+                f"De gekozen periode begint na {until:%d-%m-%Y}, de laatste dag met volledige"
+                " gegevens; hotspots en voorspelkracht gelden voor de 4 weken daarvoor."
             )
+        if choice.hotspots:
+            st.caption(add_hotspot_layer(m, url, edition, cut, choice.hotspot_unit))
         sentences = accuracy_sentences(
             url,
             edition,
-            cut if cut.start <= cut.end else filters,
+            cut,
             shown,
             ctx.settings.get("maps.heat_cell_m"),
             ctx.settings.get("maps.heat_bandwidth_m"),
