@@ -61,7 +61,8 @@ if per_theme:
 shown = protect_comparison(table, disclosure)
 
 complete_note = f" {completeness.caption(until)}" if kind != "police" else ""
-st.caption(f"{kinds[kind]}: {result.pair.text()}.{complete_note} {METHOD_SENTENCE}")
+spread = table.attrs.get("spreiding_tekst", "")
+st.caption(f"{kinds[kind]}: {result.pair.text()}.{complete_note} {METHOD_SENTENCE} {spread}")
 vergelijken.verdict_counts(shown)
 if not per_theme:
     vergelijken.verdict_map(ctx, shown, all_areas, edition, level)

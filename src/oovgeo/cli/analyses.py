@@ -102,6 +102,7 @@ def comparison_rows(result, theme_labels: dict[str, str]) -> list[dict[str, Any]
                 if "inwoners" in row
                 else None,
                 "inwoners": _count(row.get("inwoners")),
+                "spreiding": _number(row.get("spreiding", 1.0)),
                 "p": _number(row["p"]),
                 "p_bh": _number(row["p_fdr"]),
                 "oordeel": row["oordeel"],
@@ -138,6 +139,7 @@ def cmd_compare(args, settings) -> int:
             "periode_a": [result.pair.a_start.isoformat(), result.pair.a_end.isoformat()],
             "periode_b": [result.pair.b_start.isoformat(), result.pair.b_end.isoformat()],
             "compleet_tot": result.until.isoformat(),
+            "spreiding_tekst": result.table.attrs.get("spreiding_tekst", ""),
             "rijen": rows,
         }
         print(json.dumps(out, ensure_ascii=False, indent=2))
