@@ -22,7 +22,8 @@ from oovgeo.exports import to_geopackage_bytes
 from oovgeo.maps import BASEMAP_LABELS, clicked_area_code
 from oovgeo.privacy import Disclosure
 from oovgeo.report.static_map import render_png
-from oovgeo.ui import Context, state
+from oovgeo.services import hotspots as hotspot_service
+from oovgeo.ui import Context, completeness, state
 from oovgeo.ui.layers import (
     UNITS,
     accuracy_sentences,
@@ -85,7 +86,7 @@ def controls(ctx: Context) -> Choice:
         unit = c9.radio(
             "Hotspots over",
             units,
-            index=units.index(best_unit(ctx.settings)),
+            index=units.index(best_unit(ctx)),
             format_func=UNITS.get,
             horizontal=True,
             disabled=not hotspots,
@@ -94,7 +95,11 @@ def controls(ctx: Context) -> Choice:
 
 
 def show_map(m, ctx: Context, choice: Choice, filters: Filters, areas, edition: int) -> None:
-    """Add the chosen layers, draw the map and remember the area the user clicked."""
+    """Add the chosen layers, draw the map and remember the area the user clicked.
+
+    Hotspots and their accuracy count up to the completeness date of the chosen sources
+    (``services.hotspots.counted``), as ``oovgeo hotspots`` does.
+    """
     url = ctx.settings.database_url
     if choice.heat:
         add_heat_layer(
@@ -105,23 +110,32 @@ def show_map(m, ctx: Context, choice: Choice, filters: Filters, areas, edition: 
             ctx.settings.get("maps.heat_cell_m"),
             ctx.settings.get("maps.heat_bandwidth_m"),
         )
-    if choice.hotspots:
-        st.caption(add_hotspot_layer(m, url, edition, filters, choice.hotspot_unit))
     shown = (["heat"] if choice.heat else []) + (
         [str(choice.hotspot_unit)] if choice.hotspots else []
     )
-    sentences = (
-        accuracy_sentences(
+    sentences = []
+    if shown:
+        until = completeness.until(ctx, filters.kind, filters.sources)
+        cut = hotspot_service.counted(filters, until)
+        if cut.start > cut.end:
+            # as the sidebar does: the last 4 weeks with complete data, said on screen
+            start, end = hotspot_service.default_period(until)
+            cut = Filters(start, end, filters.kind, filters.themes, filters.sources)
+            st.caption(
+                f"De gekozen periode begint na {until:%d-%m-%Y}, de laatste dag met volledige"
+                " gegevens; hotspots en voorspelkracht gelden voor de 4 weken daarvoor."
+            )
+        if choice.hotspots:
+            st.caption(add_hotspot_layer(m, url, edition, cut, choice.hotspot_unit))
+        sentences = accuracy_sentences(
             url,
             edition,
-            filters,
+            cut,
             shown,
             ctx.settings.get("maps.heat_cell_m"),
             ctx.settings.get("maps.heat_bandwidth_m"),
+            until,
         )
-        if shown
-        else []
-    )
     returned = st_folium(
         m,
         key="kaart",
