@@ -42,6 +42,7 @@ import pandas as pd
 from scipy import stats
 
 from oovgeo.analysis.dispersion import dispersion_factor, dispersion_note, widened_rate_tests
+from oovgeo.analysis.rates import per_1000_per_year
 from oovgeo.privacy import (
     HIDDEN_MARK,
     Disclosure,
@@ -54,7 +55,6 @@ from oovgeo.privacy import (
 )
 from oovgeo.vocab import FALL, NORMAL, RISE, TOO_FEW
 
-DAYS_PER_YEAR = 365  # a calendar year of counts per 1,000 inhabitants gives the plain figure
 MISSING_INHABITANTS = -99997  # CBS: secret / not available
 
 COUNT_COLUMNS = ["a", "b"]
@@ -264,9 +264,9 @@ def compare_table(
         table["rate_a"], table["rate_b"] = per_day_a, per_day_b
     else:
         people = _match_inhabitants(table, keys, inhabitants)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            scale = np.where(people > 0, DAYS_PER_YEAR * 1000 / people, np.nan)
-        table["rate_a"], table["rate_b"] = per_day_a * scale, per_day_b * scale
+        # the one rate of every page (analysis.rates): per 1,000 inhabitants per year
+        table["rate_a"] = per_1000_per_year(a, days_a, people)
+        table["rate_b"] = per_1000_per_year(b, days_b, people)
 
     tested = a + b >= min_total
     p = np.full(len(table), np.nan)

@@ -13,7 +13,7 @@ from typing import Any
 from oovgeo import dutch
 from oovgeo.analysis.tables import label_groups
 from oovgeo.analysis.trends import FREQUENCIES, SPLITS
-from oovgeo.cli.analyses import AnalysisInputError, _count, _day, _number
+from oovgeo.cli.analyses import AnalysisInputError, _common, _count, _day, _number
 from oovgeo.privacy import Disclosure
 from oovgeo.services import completeness as complete
 from oovgeo.services import operations as ops
@@ -147,7 +147,5 @@ def add_command(sub) -> None:
     s.add_argument("--per", default="maand", help="|".join(PER) + " (standaard maand)")
     s.add_argument("--uitsplitsen", default="geen", help="|".join(SPLIT) + " (standaard geen)")
     s.add_argument("--gegevens", default="signals", help="|".join(KINDS) + " (standaard signals)")
-    s.add_argument("--thema", nargs="*", default=[], metavar="T", help="themacodes (leeg = alle)")
-    s.add_argument("--bron", nargs="*", default=[], metavar="B", help="broncodes (leeg = alle)")
-    s.add_argument("--json", action="store_true", help="uitvoer als JSON")
+    _common(s)
     s.set_defaults(func=cmd_trends)

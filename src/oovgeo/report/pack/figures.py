@@ -168,7 +168,8 @@ def theme_view(data: PackData, theme: str) -> pd.DataFrame:
         .rename(columns={"wijk_code": "code"})
         .astype({"count": "int64", "prev_count": "int64"})
     )
-    return measure_view(area_table(data.wijken, counts), "count", data.disclosure)
+    days = (data.period[1] - data.period[0]).days + 1
+    return measure_view(area_table(data.wijken, counts, days=days), "count", data.disclosure)
 
 
 def change_map_png(data: PackData, verdicts: pd.DataFrame) -> bytes:
