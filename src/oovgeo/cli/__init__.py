@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from oovgeo import dutch
 from oovgeo.access import ROLES, check_role_map, cli_identity
-from oovgeo.cli import analyses
+from oovgeo.cli import analyses, effect
 from oovgeo.config import ConfigError, load_settings
 from oovgeo.exports import to_csv_bytes, to_xlsx_bytes
 from oovgeo.meetings import MeetingError, meeting_type, pack_period
@@ -544,6 +544,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("file")
     s.set_defaults(func=cmd_restore)
     analyses.add_commands(sub)
+    effect.add_command(sub)
     return p
 
 
