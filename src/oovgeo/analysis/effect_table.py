@@ -158,9 +158,11 @@ def incomplete_text(n: int, until: date) -> str:
     """Return the sentence about interventions left out because their "after" is not complete."""
     if n == 0:
         return ""
-    which = "interventie telt" if n == 1 else "interventies tellen"
+    which = (
+        "interventie telt nog niet mee: haar" if n == 1 else "interventies tellen nog niet mee: hun"
+    )
     return (
-        f"{n} {which} nog niet mee: hun periode erna loopt tot na {until:%d-%m-%Y}, de "
+        f"{n} {which} periode erna loopt tot na {until:%d-%m-%Y}, de "
         "laatste dag waarop de signalen compleet zijn."
     )
 
