@@ -11,6 +11,7 @@ from oovgeo.analysis.trends import (
     SPLITS,
     coverage_end,
     daily_counts,
+    data_from,
     data_until,
     protect_series,
     series,
@@ -42,8 +43,10 @@ query = Filters(start, end, kind, filters.themes, filters.sources if kind == "si
 with ctx.engine.connect() as conn:
     daily = daily_counts(conn, query, split, start - timedelta(days=400))
     until = data_until(conn, kind)
+    first = data_from(conn, kind)
 labels = {**ctx.settings.labels("themes"), **ctx.settings.labels("sources")}
-table = protect_series(series(daily, freq, start, end, coverage_end(until, today)), disclosure)
+counted = series(daily, freq, start, end, coverage_end(until, today), first)
+table = protect_series(counted, disclosure)
 table = label_groups(table, labels)
 
 trends.chart(table, kind, split_label, disclosure)

@@ -6,6 +6,7 @@ import streamlit as st
 
 from oovgeo.analysis.compare import protect_comparison
 from oovgeo.analysis.periods import BEFORE_AFTER, PRESETS, PROTECTED_PRESETS
+from oovgeo.analysis.rates import population_note
 from oovgeo.privacy import Disclosure
 from oovgeo.services.comparison import ComparisonError, compare_periods
 from oovgeo.ui import completeness, frame, loaders
@@ -37,7 +38,8 @@ pair = vergelijken.chosen_pair(choice, until)
 per_theme = st.toggle("Per thema", value=True)
 
 code = f"{level}_code"
-all_areas = loaders.areas(ctx.settings.database_url, edition)
+# the rates' denominator: the population of the year nearest to period A
+all_areas = loaders.period_areas(ctx.settings.database_url, edition, pair.a_start, pair.a_end)
 try:
     result = compare_periods(
         ctx.engine,
@@ -61,7 +63,10 @@ if per_theme:
 shown = protect_comparison(table, disclosure)
 
 complete_note = f" {completeness.caption(until)}" if kind != "police" else ""
-st.caption(f"{kinds[kind]}: {result.pair.text()}.{complete_note} {METHOD_SENTENCE}")
+spread = " ".join(
+    filter(None, [table.attrs.get("spreiding_tekst", ""), population_note(all_areas)])
+)
+st.caption(f"{kinds[kind]}: {result.pair.text()}.{complete_note} {METHOD_SENTENCE} {spread}")
 vergelijken.verdict_counts(shown)
 if not per_theme:
     vergelijken.verdict_map(ctx, shown, all_areas, edition, level)

@@ -11,7 +11,7 @@ from conftest import DEMO_END
 from sqlalchemy import func, select
 
 from oovgeo.analysis.aggregate import Filters, area_table, counts_by_area, unplaced_count
-from oovgeo.analysis.profile import TREND_MONTHS, area_profile, protect_profile
+from oovgeo.analysis.profile import RATE_ROW, TREND_MONTHS, area_profile, protect_profile
 from oovgeo.privacy import Disclosure
 from oovgeo.store import schema
 from oovgeo.store.areas_repo import load_areas
@@ -75,10 +75,12 @@ def test_area_table_rates_and_hidden_denominators(demo_store):
     areas = load_areas(engine, 2025, level="buurt")
     with engine.connect() as conn:
         counts = counts_by_area(conn, Filters(date(2026, 1, 1), END), "buurt")
-    table = area_table(areas, counts)
+    days = (END - date(2026, 1, 1)).days + 1
+    table = area_table(areas, counts, days=days)
     assert len(table) == len(areas)  # areas without signals are there with 0
     row = table.loc[table["inhabitants"] > 1000].iloc[0]
-    assert row["per_1000"] == pytest.approx(row["count"] / row["inhabitants"] * 1000)
+    # hand calculation: per 1.000 inwoners per jaar
+    assert row["per_1000"] == pytest.approx(row["count"] / days * 365 / row["inhabitants"] * 1000)
     assert row["per_100ha"] == pytest.approx(row["count"] / row["land_ha"] * 100)
     assert (table["change"] == table["count"] - table["prev_count"]).all()
     zero = table["inhabitants"].fillna(0) == 0
@@ -116,6 +118,6 @@ def test_profile_without_inhabitants_hides_the_rate(vlaardingen):
             conn, areas, "WK062202", f, settings.labels("themes"), settings.labels("outcomes")
         )
     figures = profile.figures.set_index("kengetal")
-    assert np.isnan(figures.loc["Signalen per 1.000 inwoners", "gebied"])
+    assert np.isnan(figures.loc[RATE_ROW, "gebied"])
     view = protect_profile(profile, Disclosure(protected=True))
-    assert view.figures.set_index("kengetal").loc["Signalen per 1.000 inwoners", "gebied"] == ""
+    assert view.figures.set_index("kengetal").loc[RATE_ROW, "gebied"] == ""

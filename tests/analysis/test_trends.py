@@ -88,3 +88,69 @@ def test_police_context_per_theme_without_the_total(tmp_path, shared_data):
         else:
             assert got.iloc[0] == expected
     assert not series_["volledig"].iloc[-1]  # the last month is still incomplete
+
+
+def two_years_from_march():
+    # one signal a day from 15 March 2024 (the data's first date) to 10 June 2025 (the last
+    # complete date); a day without data is no signal
+    days = pd.date_range("2024-03-15", "2025-06-10")
+    return pd.DataFrame({"datum": days, "groep": "totaal", "aantal": 1})
+
+
+def test_rolling_mean_and_last_year_use_complete_periods_only():
+    t = series(
+        two_years_from_march(),
+        "M",
+        date(2024, 1, 1),
+        date(2025, 6, 30),
+        date(2025, 6, 10),
+        data_start=date(2024, 3, 15),
+    ).set_index("periode")
+    # January and February 2024 end before the data start: no rows, not zeros
+    assert t.index.min() == pd.Timestamp(2024, 3, 1)
+    # March 2024 is half covered: shown (17 signals) but incomplete
+    assert t.loc[pd.Timestamp(2024, 3, 1), "aantal"] == 17
+    assert not t.loc[pd.Timestamp(2024, 3, 1), "volledig"]
+    # the first 12 complete months are April 2024 .. March 2025: 365 days / 12
+    assert pd.isna(t.loc[pd.Timestamp(2025, 2, 1), "gemiddelde_12m"])
+    assert t.loc[pd.Timestamp(2025, 3, 1), "gemiddelde_12m"] == pytest.approx(365 / 12)
+    # May 2025: June 2024 .. May 2025 = 365 days
+    assert t.loc[pd.Timestamp(2025, 5, 1), "gemiddelde_12m"] == pytest.approx(365 / 12)
+    # June 2025 (10 of 30 days) is incomplete: it never enters the mean, which stays at May's
+    assert t.loc[pd.Timestamp(2025, 6, 1), "aantal"] == 10
+    assert not t.loc[pd.Timestamp(2025, 6, 1), "volledig"]
+    assert t.loc[pd.Timestamp(2025, 6, 1), "gemiddelde_12m"] == pytest.approx(365 / 12)
+    # last year only where the same month a year earlier is complete
+    assert pd.isna(t.loc[pd.Timestamp(2025, 2, 1), "vorig_jaar"])  # Feb 2024: no data
+    assert pd.isna(t.loc[pd.Timestamp(2025, 3, 1), "vorig_jaar"])  # March 2024: half
+    assert t.loc[pd.Timestamp(2025, 4, 1), "vorig_jaar"] == 30  # April 2024
+    assert t.loc[pd.Timestamp(2024, 6, 1), "vorig_jaar"] != 0  # never a 0 before the data
+    assert pd.isna(t.loc[pd.Timestamp(2024, 6, 1), "vorig_jaar"])
+
+
+def test_no_change_reads_no_change_against_last_year():
+    # a constant rate gives a 0 % change wherever "vorig jaar" is shown (no +41 % from a
+    # partial year)
+    t = series(
+        two_years_from_march(),
+        "M",
+        date(2024, 3, 1),
+        date(2025, 6, 30),
+        date(2025, 6, 10),
+        data_start=date(2024, 3, 15),
+    )
+    shown = t[t["volledig"]].dropna(subset=["vorig_jaar"])
+    per_day = shown["aantal"] / shown["periode"].dt.days_in_month
+    last_per_day = shown["vorig_jaar"] / shown["periode"].dt.days_in_month
+    assert list(shown["periode"].dt.month) == [4, 5]
+    assert (per_day == last_per_day).all()
+
+
+def test_split_tail_joins_the_dashed_tail_to_the_last_complete_period():
+    from oovgeo.analysis.trends import split_tail
+
+    t = series(hand_daily(), "M", date(2025, 12, 1), date(2026, 3, 31), date(2026, 2, 20))
+    solid, tail = split_tail(t)
+    assert list(solid["periode"].dt.month) == [12, 1]
+    assert list(tail["periode"].dt.month) == [1, 2, 3]  # January joins the tail to the line
+    assert not tail["volledig"].iloc[1:].any()

@@ -46,7 +46,7 @@ def test_buurt_map_html_for_each_audience(demo, protected):
     buurten = load_areas(engine, 2025, level="buurt")
     f = Filters(date(2026, 10, 4), END, themes=("mensenhandel", "radicalisering"))
     with engine.connect() as conn:
-        table = area_table(buurten, counts_by_area(conn, f, "buurt"))
+        table = area_table(buurten, counts_by_area(conn, f, "buurt"), days=(END - f.start).days + 1)
     small = table["count"].between(1, 4)
     assert small.any()  # the fixture has small counts to protect
     view = measure_view(table, "count", Disclosure(protected=protected))
@@ -151,3 +151,21 @@ def test_kaart_shows_the_accuracy_of_the_shown_layers(demo, monkeypatch):
     assert len(said) == 2  # the heat layer and the hotspot layer
     assert any(s.startswith("De warmtekaart voorspelde de afgelopen 8 weken") for s in said)
     assert all("gewone tellingen" in s for s in said)
+
+
+def test_kaart_rate_is_annual_with_its_denominator_and_equals_the_profile(demo, monkeypatch):
+    from oovgeo.analysis.rates import RATE_LABEL
+
+    home, engine = demo
+    monkeypatch.setenv("OOVGEO_HOME", str(home))
+    at = _page(home, "analist")
+    assert not at.exception
+    measure = next(s for s in at.selectbox if s.label == "Maat")
+    measure.set_value(RATE_LABEL).run()
+    assert not at.exception
+    table = at.dataframe[-1].value
+    assert "Inwoners (noemer)" in table.columns
+    assert any("synthetisch, demo" in c.value for c in at.caption)
+    shown = table[table[RATE_LABEL] != "–"].iloc[0]
+    assert "(synthetisch, demo)" in shown["Inwoners (noemer)"]
+    assert shown["Inwoners (noemer)"].split()[0].replace(".", "").isdigit()

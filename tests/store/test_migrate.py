@@ -103,3 +103,18 @@ def test_a_backup_of_the_old_schema_can_be_restored(sqlite_store, tmp_path):
     # the backup file itself is left as it was
     untouched = create_engine(f"sqlite:///{tmp_path / 'old_backup.sqlite'}")
     assert "shortlist_id" not in _columns(untouched, "interventions")
+
+
+def test_a_version_2_database_gets_the_population_table(store):
+    engine, _ = store
+    _one_intervention(engine)
+    with writing(engine) as conn:
+        conn.exec_driver_sql("DROP TABLE population")
+        set_meta(conn, "schema", "2")
+    with engine.connect() as conn:
+        assert "population" not in inspect(conn).get_table_names()
+    upgraded = make_engine(_url(engine))
+    assert schema_version(upgraded) == schema.SCHEMA_VERSION
+    with upgraded.connect() as conn:
+        assert "population" in inspect(conn).get_table_names()
+        assert len(conn.execute(select(schema.interventions)).all()) == 1

@@ -12,6 +12,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from oovgeo.analysis.rates import RATE_LABEL, denominator_text, per_1000_per_year
 from oovgeo.store import counts_repo
 from oovgeo.store.counts_repo import Filters as Filters  # the query object, importable here
 from oovgeo.store.counts_repo import unplaced_count as unplaced_count
@@ -20,7 +21,7 @@ from oovgeo.store.db import Connection
 # Measure registry: Dutch label -> column of ``area_table``; the select box reads from it.
 MEASURES = {
     "Aantal": "count",
-    "Per 1.000 inwoners": "per_1000",
+    RATE_LABEL: "per_1000",
     "Per 100 ha": "per_100ha",
     "Verandering t.o.v. vorige periode": "change",
 }
@@ -37,17 +38,20 @@ def counts_by_area(conn: Connection, filters: Filters, level: str) -> pd.DataFra
     return frame.astype({"count": "int64", "prev_count": "int64"})
 
 
-def area_table(areas: gpd.GeoDataFrame, counts: pd.DataFrame) -> pd.DataFrame:
+def area_table(areas: gpd.GeoDataFrame, counts: pd.DataFrame, *, days: int) -> pd.DataFrame:
     """One row per area of ``areas`` (one level): counts, rates and change.
 
-    Areas without records get 0. ``per_1000`` uses inhabitants, ``per_100ha`` land area
-    (the polygon's area when the boundary file has none; ``area_note`` says so).
+    Areas without records get 0. ``per_1000`` is per 1.000 inhabitants per year over
+    ``days`` days of exposure (``rates.per_1000_per_year``); ``noemer`` says which
+    inhabitants (and year) it divides by. ``per_100ha`` uses land area (the boundary file's
+    land-area attribute; the polygon's area incl. water when the file has none, and
+    ``area_note`` says so).
 
     >>> from shapely.geometry import box
     >>> a = gpd.GeoDataFrame({"code": ["WK1"], "name": ["A"], "inhabitants": [2000],
     ...     "land_ha": [float("nan")]}, geometry=[box(0, 0, 1000, 1000)], crs="EPSG:28992")
     >>> c = pd.DataFrame({"code": ["WK1"], "count": [10], "prev_count": [5]})
-    >>> area_table(a, c)[["count", "per_1000", "per_100ha", "change"]].iloc[0].tolist()
+    >>> area_table(a, c, days=365)[["count", "per_1000", "per_100ha", "change"]].iloc[0].tolist()
     [10, 5.0, 10.0, 5]
     """
     out = pd.DataFrame(
@@ -63,11 +67,17 @@ def area_table(areas: gpd.GeoDataFrame, counts: pd.DataFrame) -> pd.DataFrame:
     polygon_ha = areas.geometry.area.to_numpy() / 10_000
     out["land_ha"] = np.where(np.isnan(land), polygon_ha, land)
     out["area_note"] = np.where(np.isnan(land), "oppervlakte van de grens (incl. water)", "")
+    years = areas["inhabitants_year"] if "inhabitants_year" in areas else [None] * len(areas)
+    sources = areas["inhabitants_source"] if "inhabitants_source" in areas else [""] * len(areas)
+    out["inhabitants_year"] = pd.array(list(years), dtype="Int64")
+    out["noemer"] = [
+        denominator_text(n, y, s)
+        for n, y, s in zip(out["inhabitants"], out["inhabitants_year"], sources, strict=True)
+    ]
     out = out.merge(counts, on="code", how="left")
     out[["count", "prev_count"]] = out[["count", "prev_count"]].fillna(0).astype("int64")
     with np.errstate(divide="ignore", invalid="ignore"):
-        inhabitants = out["inhabitants"].to_numpy()
-        out["per_1000"] = np.where(inhabitants > 0, out["count"] / inhabitants * 1000, np.nan)
+        out["per_1000"] = per_1000_per_year(out["count"], days, out["inhabitants"])
         out["per_100ha"] = np.where(out["land_ha"] > 0, out["count"] / out["land_ha"] * 100, np.nan)
         out["change"] = out["count"] - out["prev_count"]
         prev = out["prev_count"].to_numpy(dtype=float)

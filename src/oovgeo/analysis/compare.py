@@ -41,6 +41,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from oovgeo.analysis.dispersion import dispersion_factor, dispersion_note, widened_rate_tests
+from oovgeo.analysis.rates import per_1000_per_year
 from oovgeo.privacy import (
     HIDDEN_MARK,
     Disclosure,
@@ -53,7 +55,6 @@ from oovgeo.privacy import (
 )
 from oovgeo.vocab import FALL, NORMAL, RISE, TOO_FEW
 
-DAYS_PER_YEAR = 365  # a calendar year of counts per 1,000 inhabitants gives the plain figure
 MISSING_INHABITANTS = -99997  # CBS: secret / not available
 
 COUNT_COLUMNS = ["a", "b"]
@@ -182,6 +183,7 @@ def compare_table(
     inhabitants: pd.Series | None = None,
     alpha: float = 0.05,
     min_total: int = 10,
+    past_counts: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Compare period *a* (usually the recent one) with period *b*, row per area × theme.
 
@@ -206,6 +208,13 @@ def compare_table(
     min_total
         Rows with ``a + b < min_total`` are labelled ``TOO_FEW`` and not tested (see
         ``classify_change`` for why).
+    past_counts
+        Optional counts of the same cells in past windows of the same length as *b*
+        (``dispersion.past_windows`` says which): columns ``keys`` + ``venster`` + ``count``.
+        Where they vary more than Poisson the test is widened by the pooled dispersion
+        factor (``dispersion.dispersion_factor``, beta-binomial test); the table then gets a
+        ``spreiding`` column (φ, 1 = Poisson) and ``attrs["spreiding_tekst"]``, a Dutch
+        sentence to show beside it. Without past counts the exact Poisson test is used.
 
     Returns
     -------
@@ -255,14 +264,20 @@ def compare_table(
         table["rate_a"], table["rate_b"] = per_day_a, per_day_b
     else:
         people = _match_inhabitants(table, keys, inhabitants)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            scale = np.where(people > 0, DAYS_PER_YEAR * 1000 / people, np.nan)
-        table["rate_a"], table["rate_b"] = per_day_a * scale, per_day_b * scale
+        # the one rate of every page (analysis.rates): per 1,000 inhabitants per year
+        table["rate_a"] = per_1000_per_year(a, days_a, people)
+        table["rate_b"] = per_1000_per_year(b, days_b, people)
 
     tested = a + b >= min_total
     p = np.full(len(table), np.nan)
+    phi = 1.0
+    if past_counts is not None:
+        phi, _df = dispersion_factor(past_counts, keys)
     if tested.any():
-        p[tested] = poisson_rate_tests(a[tested], b[tested], days_a, days_b)
+        if phi > 1.0:
+            p[tested] = widened_rate_tests(a[tested], b[tested], days_a, days_b, phi)
+        else:
+            p[tested] = poisson_rate_tests(a[tested], b[tested], days_a, days_b)
     table["p"] = p
     table["p_fdr"] = benjamini_hochberg(p)
     table["oordeel"] = classify_change(
@@ -270,6 +285,10 @@ def compare_table(
     )
     if inhabitants is not None:
         table["inwoners"] = people
+    if past_counts is not None:
+        table["spreiding"] = phi
+        table.attrs["spreiding"] = phi
+        table.attrs["spreiding_tekst"] = dispersion_note(phi)
     return table
 
 

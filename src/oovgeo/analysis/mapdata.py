@@ -26,6 +26,7 @@ from oovgeo.privacy import (
 REASON_NO_AREA = "geen oppervlakte bekend"
 REASON_PROTECTS_OTHER = "verborgen zodat een klein aantal elders niet terug te rekenen is"
 REASON_CHANGE_HIDDEN = "verschil te klein om te tonen"
+DENOMINATOR = "Inwoners (noemer)"
 
 
 def dutch_number(value: float, decimals: int = 1) -> str:
@@ -35,10 +36,12 @@ def dutch_number(value: float, decimals: int = 1) -> str:
 
 
 def measure_view(table: pd.DataFrame, measure: str, disclosure: Disclosure) -> pd.DataFrame:
-    """Columns ``code, name, value, weergave, toelichting`` for ``measure`` of ``table``.
+    """Columns ``code, name, value, weergave, toelichting, noemer`` for ``measure`` of ``table``.
 
     ``table`` comes from ``aggregate.area_table``; ``measure`` is one of its columns
-    ``count``, ``per_1000``, ``per_100ha`` or ``change``.
+    ``count``, ``per_1000``, ``per_100ha`` or ``change``. ``noemer`` is the denominator of a
+    shown rate per 1.000 inwoners (inhabitants and their year), ``""`` where the rate is
+    hidden (so a hidden rate's inhabitants are not given away) and for other measures.
 
     >>> t = pd.DataFrame({"code": ["A", "B", "C"], "name": ["a", "b", "c"],
     ...     "count": [12, 3, 20], "prev_count": [10, 1, 20],
@@ -52,6 +55,7 @@ def measure_view(table: pd.DataFrame, measure: str, disclosure: Disclosure) -> p
     count_hidden = hidden["count"].to_numpy()
     out = pd.DataFrame({"code": table["code"].to_numpy(), "name": table["name"].to_numpy()})
     reason = np.full(len(table), "", dtype=object)
+    denominator = np.full(len(table), "", dtype=object)
 
     if measure == "count":
         value = np.where(count_hidden, np.nan, table["count"].to_numpy(dtype=float))
@@ -69,10 +73,15 @@ def measure_view(table: pd.DataFrame, measure: str, disclosure: Disclosure) -> p
         )
         value, reason = rates.to_numpy(dtype=float), why.to_numpy(dtype=object)
         shown = ["" if np.isnan(v) else dutch_number(v) for v in value]
+        if "noemer" in table:
+            denominator = np.where(np.isnan(value), "", table["noemer"].to_numpy(dtype=object))
     elif measure == "per_100ha":
         # per hectare is for places with few inhabitants (business parks): no inhabitant rule
         value = table["per_100ha"].to_numpy(dtype=float).copy()
         reason[np.isnan(value)] = REASON_NO_AREA
+        if "area_note" in table:
+            polygon = (table["area_note"].to_numpy(dtype=object) != "") & ~np.isnan(value)
+            reason[polygon] = table["area_note"].to_numpy(dtype=object)[polygon]
         if disclosure.protected:
             value[count_hidden] = np.nan
             reason[count_hidden] = REASON_COUNT_HIDDEN
@@ -94,7 +103,15 @@ def measure_view(table: pd.DataFrame, measure: str, disclosure: Disclosure) -> p
     out["value"] = value
     out["weergave"] = [s if s else "–" for s in shown]
     out["toelichting"] = reason
+    out["noemer"] = denominator
     return out
+
+
+def with_denominator(shown: pd.DataFrame, view: pd.DataFrame) -> pd.DataFrame:
+    """Add the denominator column of a rate view to its table (nothing for other measures)."""
+    if not (view["noemer"] != "").any():
+        return shown
+    return shown.assign(**{DENOMINATOR: view["noemer"].to_numpy()})
 
 
 def total_text(table: pd.DataFrame, disclosure: Disclosure) -> str:

@@ -17,12 +17,14 @@ import pandas as pd
 
 from oovgeo import dutch
 from oovgeo.analysis.aggregate import counts_by_area
-from oovgeo.privacy import Disclosure, format_count, hidden_mask, suppress_table
+from oovgeo.analysis.rates import RATE_LABEL, denominator_text, per_1000_per_year, period_days
+from oovgeo.privacy import Disclosure, format_count, hidden_mask, suppress_rates, suppress_table
 from oovgeo.store import counts_repo
 from oovgeo.store.counts_repo import Filters
 from oovgeo.store.db import Connection
 
 TREND_MONTHS = 24
+RATE_ROW = f"Signalen {RATE_LABEL.lower()}"
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ class AreaProfile:
     trend: pd.DataFrame  # maand, aantal (24 months up to the end of the period)
     top_buurten: pd.DataFrame  # buurt, aantal (wijk profiles only)
     outcomes: pd.DataFrame  # uitkomst, aantal (interventions in the period)
+    inhabitants: float = np.nan  # the rate's denominator (NaN when unknown)
+    denominator: str = ""  # e.g. "1.234 inwoners 2024"
 
 
 def level_of(code: str) -> str:
@@ -73,8 +77,16 @@ def area_profile(
     filters: Filters,
     theme_labels: dict[str, str],
     outcome_labels: dict[str, str],
+    *,
+    days: int | None = None,
 ) -> AreaProfile:
-    """Everything the profile panel shows for area ``code`` (one edition's ``areas``)."""
+    """Everything the profile panel shows for area ``code`` (one edition's ``areas``).
+
+    The rate is ``rates.per_1000_per_year`` over ``days`` days of exposure (default: the
+    days of the period); pass ``areas`` with the period's population
+    (``rates.with_period_population``) so the denominator is that of the period.
+    """
+    days = period_days(filters.start, filters.end) if days is None else days
     level = level_of(code)
     row = areas.loc[areas["code"] == code]
     if row.empty:
@@ -104,9 +116,9 @@ def area_profile(
                 total / held_total if held_total else np.nan,
             ),
             (
-                "Signalen per 1.000 inwoners",
-                here / inhabitants * 1000 if inhabitants and inhabitants > 0 else np.nan,
-                total / town_inhabitants * 1000 if town_inhabitants > 0 else np.nan,
+                RATE_ROW,
+                per_1000_per_year(here, days, inhabitants),
+                per_1000_per_year(total, days, town_inhabitants),
             ),
         ],
         columns=["kengetal", "gebied", "gemiddelde"],
@@ -151,6 +163,12 @@ def area_profile(
         trend=monthly_counts(conn, signals, level, code, filters.end),
         top_buurten=top,
         outcomes=outcomes,
+        inhabitants=float(inhabitants),
+        denominator=denominator_text(
+            None if np.isnan(inhabitants) else inhabitants,
+            row["inhabitants_year"].iloc[0] if "inhabitants_year" in row else None,
+            str(row["inhabitants_source"].iloc[0]) if "inhabitants_source" in row else "",
+        ),
     )
 
 
@@ -163,6 +181,7 @@ class ProfileView:
     trend: pd.DataFrame  # maand, aantal (float, NaN where hidden)
     top_buurten: pd.DataFrame  # buurt, aantal (text)
     outcomes: pd.DataFrame  # uitkomst, aantal (text)
+    denominator: str = ""  # of the rate; "" when the rate is hidden
 
 
 def _pct(values: pd.Series, hidden: pd.Series) -> list[str]:
@@ -170,7 +189,11 @@ def _pct(values: pd.Series, hidden: pd.Series) -> list[str]:
 
 
 def protect_profile(profile: AreaProfile, disclosure: Disclosure) -> ProfileView:
-    """Apply the disclosure rules to every number of a profile (P3)."""
+    """Apply the disclosure rules to every number of a profile (P3).
+
+    The rate goes through ``privacy.suppress_rates`` like on the map: hidden below
+    ``min_inhabitants`` for every audience, and with a hidden count for protected ones.
+    """
     k = disclosure.threshold
 
     def small(n) -> bool:
@@ -180,18 +203,22 @@ def protect_profile(profile: AreaProfile, disclosure: Disclosure) -> ProfileView
     counts = ["Signalen", "Signalen vorige periode", "Interventies"]
     here_hidden = {name: small(figures.loc[name, "gebied"]) for name in counts}
     rows = []
+    rate_hidden = True
     for name, row in figures.iterrows():
         if name in counts:
             shown = format_count(row["gebied"], here_hidden[name], k)
         elif name == "Signalen per interventie":
             hide = here_hidden["Signalen"] or here_hidden["Interventies"]
             shown = "" if hide or np.isnan(row["gebied"]) else _number(row["gebied"])
-        else:  # per 1.000 inwoners
-            shown = (
-                ""
-                if here_hidden["Signalen"] or np.isnan(row["gebied"])
-                else (_number(row["gebied"]))
+        else:  # per 1.000 inwoners per jaar
+            rate, _why = suppress_rates(
+                pd.Series([row["gebied"]], dtype=float),
+                pd.Series([here_hidden["Signalen"]]),
+                pd.Series([profile.inhabitants], dtype=float),
+                disclosure,
             )
+            rate_hidden = bool(np.isnan(rate.iloc[0]))
+            shown = "" if rate_hidden else _number(rate.iloc[0])
         average = "" if np.isnan(row["gemiddelde"]) else _number(row["gemiddelde"])
         rows.append((name, shown, average))
     figures_view = pd.DataFrame(rows, columns=["kengetal", "gebied", "gemiddelde"])
@@ -211,4 +238,5 @@ def protect_profile(profile: AreaProfile, disclosure: Disclosure) -> ProfileView
         trend=trend,
         top_buurten=suppress_table(profile.top_buurten, ["aantal"], disclosure=disclosure),
         outcomes=suppress_table(profile.outcomes, ["aantal"], disclosure=disclosure),
+        denominator="" if rate_hidden else profile.denominator,
     )

@@ -20,6 +20,7 @@ from oovgeo.police import sum_categories
 from oovgeo.privacy import hidden_mask
 from oovgeo.store import counts_repo
 from oovgeo.store.counts_repo import Filters
+from oovgeo.store.counts_repo import data_from as data_from  # where the data start
 from oovgeo.store.counts_repo import data_until as data_until  # where the data run to
 from oovgeo.store.db import Connection
 
@@ -44,16 +45,29 @@ def daily_counts(
 
 
 def series(
-    daily: pd.DataFrame, freq: str, start: date, end: date, data_until: date
+    daily: pd.DataFrame,
+    freq: str,
+    start: date,
+    end: date,
+    data_until: date,
+    data_start: date | None = None,
 ) -> pd.DataFrame:
     """Return counts per period and group, with rolling mean, last year's value and completeness.
 
     ``daily`` holds at least a year before ``start`` (for the comparisons). A period is
-    complete when it ends on or before ``data_until`` (the last date the data covers).
+    complete when it starts on or after ``data_start`` (the first date the data covers; None:
+    the data go back far enough) and ends on or before ``data_until`` (the last complete date).
 
-    Returns columns ``periode`` (start date), ``groep``, ``aantal``, ``gemiddelde_12m``
-    (rolling mean over a year of periods), ``vorig_jaar`` (the same period a year earlier)
-    and ``volledig``.
+    Returns columns ``periode`` (start date), ``groep``, ``aantal``, ``gemiddelde_12m``,
+    ``vorig_jaar`` and ``volledig``:
+
+    - ``gemiddelde_12m``: the mean of the year of periods ending at this one, over complete
+      periods only, and only when all of them are complete (NaN otherwise). An incomplete
+      period at the end carries the last complete mean, so the chart shows the level a
+      partial period is to be read against; it never enters the mean itself.
+    - ``vorig_jaar``: the same period a year earlier, only when that period is complete (a
+      full year of data exists before this period); NaN (shown blank) otherwise, never 0.
+    - Periods that end before ``data_start`` are left out: there are no data, not zero signals.
     """
     per_year = PERIODS_PER_YEAR[freq]
     first = pd.Period(start - timedelta(days=400), freq)
@@ -61,9 +75,18 @@ def series(
     keyed = daily.assign(periode=daily["datum"].dt.to_period(freq))
     counts = keyed.groupby(["periode", "groep"])["aantal"].sum().unstack(fill_value=0)
     counts = counts.reindex(periods, fill_value=0)
-    rolling = counts.rolling(per_year, min_periods=per_year).mean()
-    last_year = counts.shift(per_year)
+    # per distinct period, not per row: a split by wijk has thousands of rows per period
+    complete = pd.Series(
+        [_complete(p, data_start, data_until) for p in periods], index=periods, dtype=bool
+    )
+    known = counts.where(complete, axis=0)  # incomplete periods never enter a comparison
+    rolling = known.rolling(per_year, min_periods=per_year).mean()
+    after_last = complete[::-1].cummax()[::-1] == False  # noqa: E712  (the incomplete tail)
+    rolling = rolling.where(~after_last, rolling.ffill(), axis=0)
+    last_year = known.shift(per_year)
     shown = counts.index >= pd.Period(start, freq)
+    if data_start is not None:
+        shown &= counts.index.end_time.date >= data_start
 
     def long(frame: pd.DataFrame, name: str) -> pd.DataFrame:
         out = frame[shown].stack().rename(name)
@@ -74,12 +97,16 @@ def series(
         [long(counts, "aantal"), long(rolling, "gemiddelde_12m"), long(last_year, "vorig_jaar")],
         axis=1,
     ).reset_index()
-    # per distinct period, not per row: a split by wijk has thousands of rows per period
-    complete = {p: p.end_time.date() <= data_until for p in periods}
     table["volledig"] = table["periode"].map(complete).astype(bool)
     table["periode"] = pd.PeriodIndex(table["periode"], freq=freq).start_time
     table["aantal"] = table["aantal"].astype("int64")
     return table
+
+
+def _complete(period: pd.Period, data_start: date | None, data_until: date) -> bool:
+    """Whether the data cover all of ``period``."""
+    begins = data_start is None or period.start_time.date() >= data_start
+    return begins and period.end_time.date() <= data_until
 
 
 def incomplete_note(table: pd.DataFrame) -> str:
@@ -88,7 +115,28 @@ def incomplete_note(table: pd.DataFrame) -> str:
     if not open_periods:
         return ""
     names = ", ".join(dutch.day(p) for p in open_periods)
-    return f"Onvolledige periode (gegevens lopen nog niet tot het einde): {names}."
+    return (
+        f"Onvolledige periode (de gegevens dekken niet de hele periode): {names}. "
+        "Zo'n periode telt niet mee in het gemiddelde en de vergelijking met vorig jaar."
+    )
+
+
+def split_tail(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split a ``series`` table into the complete part and the incomplete tail, per group.
+
+    The tail is every period after the last complete one, plus that last complete period
+    (so a chart can join the dashed tail to the solid line). Incomplete periods at the start
+    stay in the solid part, which ``volledig`` marks.
+    """
+    solid_parts, tail_parts = [], []
+    for _, rows in table.sort_values("periode").groupby("groep", sort=False):
+        done = rows["volledig"].to_numpy(dtype=bool)
+        last = int(np.flatnonzero(done)[-1]) if done.any() else -1
+        solid_parts.append(rows.iloc[: last + 1])
+        tail_parts.append(rows.iloc[max(last, 0) :] if last < len(rows) - 1 else rows.iloc[:0])
+    if not solid_parts:
+        return table.iloc[:0], table.iloc[:0]
+    return pd.concat(solid_parts), pd.concat(tail_parts)
 
 
 def coverage_end(until: dict[str, date], today: date) -> date:

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from oovgeo.areas.columns import canonical
@@ -181,4 +182,209 @@ def with_population(areas: gpd.GeoDataFrame, population: pd.DataFrame) -> gpd.Ge
     values = result["inhabitants"].astype("Int64").copy()
     values[matched] = lookup.reindex(keys[matched]).to_numpy()
     result["inhabitants"] = values.astype("Int64")
+    return result
+
+
+# --- CBS "Kerncijfers wijken en buurten" as StatLine publishes it ------------------------------
+
+# Table id -> the year of its figures (the tables of the wijken en buurten series have no
+# Perioden column: one table per year). Used when neither a Perioden column nor ``year`` is given.
+KERNCIJFERS_TABLES = {
+    "84583NED": 2019,
+    "84799NED": 2020,
+    "85039NED": 2021,
+    "85318NED": 2022,
+    "85618NED": 2023,
+    "85984NED": 2024,
+}
+
+
+def is_kerncijfers(header: list[str]) -> bool:
+    """Tell whether a header is a CBS Kerncijfers one (``WijkenEnBuurten``, ``AantalInwoners``)."""
+    names = {canonical(cell) for cell in header}
+    return "wijkenenbuurten" in names and any(n.startswith("aantalinwoners") for n in names)
+
+
+def read_kerncijfers(path: str | Path, year: int | None = None) -> pd.DataFrame:
+    """Read inhabitants from a CBS "Kerncijfers wijken en buurten" typed CSV (e.g. 85984NED).
+
+    The file as StatLine publishes it: ``;``-separated, quoted, codes padded with spaces
+    (``"BU06220101  "``), ``.`` for a secret or unknown figure, columns ``ID;WijkenEnBuurten;
+    Gemeentenaam_1;SoortRegio_2;Codering_3;...;AantalInwoners_5;...``. Rows that are not a
+    gemeente, wijk or buurt (``NL00``) are skipped.
+
+    The year comes from, in this order: a ``Perioden`` column (``2024JJ00``), ``year``, the
+    table id in the file name (``85984NED`` -> 2024, see ``KERNCIJFERS_TABLES``). Without any
+    of these the file is refused: a population figure without its year cannot be matched.
+
+    Returns the same frame as :func:`read_population`.
+    """
+    path = Path(path)
+    text = _decode(path)
+    rows = [
+        row for row in csv.reader(io.StringIO(text), delimiter=";") if any(c.strip() for c in row)
+    ]
+    if not rows or not is_kerncijfers(rows[0]):
+        raise BoundaryError(f"{path.name} is geen CBS-tabel Kerncijfers wijken en buurten")
+    names = [canonical(cell) for cell in rows[0]]
+    code_at = names.index("wijkenenbuurten")
+    count_at = next(i for i, n in enumerate(names) if n.startswith("aantalinwoners"))
+    period_at = next((i for i, n in enumerate(names) if n == "perioden"), None)
+    if period_at is None and year is None:
+        year = next(
+            (y for table, y in KERNCIJFERS_TABLES.items() if table in path.name.upper()), None
+        )
+        if year is None:
+            raise BoundaryError(
+                f"{path.name}: het jaar van de cijfers staat niet in de tabel; geef het jaar op "
+                "(--jaar) of gebruik de naam van de CBS-tabel (bijvoorbeeld 85984NED.csv)"
+            )
+    records: list = []
+    problems: list[str] = []
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) <= max(code_at, count_at, period_at or 0):
+            problems.append(f"rij {number}: te weinig kolommen")
+            continue
+        code = row[code_at].strip().upper()
+        level = level_of(code)
+        if level is None or not CODE_PATTERNS[level].match(code):
+            continue  # Nederland, landsdelen: not an area of ours
+        row_year = year
+        if period_at is not None:
+            match = re.match(r"((19|20)\d{2})", row[period_at].strip())
+            if match is None:
+                problems.append(f"rij {number}: ongeldige periode '{row[period_at].strip()}'")
+                continue
+            row_year = int(match.group(1))
+        count_text = row[count_at].strip()
+        count: int | None = None
+        if count_text not in ("", "."):
+            if not re.fullmatch(r"-?\d+", count_text):
+                problems.append(f"rij {number}: ongeldig aantal inwoners '{count_text}'")
+                continue
+            count = int(count_text) if int(count_text) >= 0 else None
+        records.append((code, int(row_year or 0), count, number))
+    problems += _population_duplicates(records)
+    if problems:
+        raise BoundaryError.from_problems(f"CBS-tabel {path.name} afgekeurd", problems)
+    if not records:
+        raise BoundaryError(f"{path.name} bevat geen gemeenten, wijken of buurten")
+    return pd.DataFrame(
+        {
+            "code": pd.Series([r[0] for r in records], dtype="str"),
+            "year": pd.Series([r[1] for r in records], dtype="int64"),
+            "inhabitants": pd.array([r[2] for r in records], dtype="Int64"),
+        }
+    )
+
+
+def read_population_file(path: str | Path, year: int | None = None) -> pd.DataFrame:
+    """Read a population file: a CBS Kerncijfers table or the ``code,year,inhabitants`` form."""
+    path = Path(path)
+    first = next((line for line in _decode(path).splitlines() if line.strip()), "")
+    if is_kerncijfers(next(csv.reader([first], delimiter=";"), [])):
+        return read_kerncijfers(path, year)
+    return read_population(path)
+
+
+# --- aggregation and the year nearest to a period ------------------------------------------------
+
+
+def aggregate_population(population: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+    """Add wijk and gemeente figures summed from their buurten where the file has none.
+
+    ``areas`` gives the hierarchy (``code``, ``level``, ``parent_code``, ``gemeente_code``).
+    Per year, a wijk without its own figure gets the sum of its buurten, a gemeente without
+    one the sum of its wijken (own or summed). When any part is unknown (secret, missing)
+    the sum is unknown (<NA>): a partial sum would read as a real, too low, figure. Own
+    figures are never replaced. Returns the rows of ``population`` plus the summed rows,
+    with a column ``summed`` (bool).
+
+    >>> areas = pd.DataFrame({"code": ["BU1", "BU2", "WK1", "GM1"],
+    ...     "level": ["buurt", "buurt", "wijk", "gemeente"],
+    ...     "parent_code": ["WK1", "WK1", "GM1", None], "gemeente_code": ["GM1"] * 4})
+    >>> pop = pd.DataFrame({"code": ["BU1", "BU2"], "year": [2024, 2024], "inhabitants": [10, 20]})
+    >>> aggregate_population(pop, areas).set_index("code")["inhabitants"].tolist()
+    [10, 20, 30, 30]
+    """
+    result = population[["code", "year", "inhabitants"]].copy()
+    result["inhabitants"] = result["inhabitants"].astype("Int64")
+    result["summed"] = False
+    hierarchy = areas.drop_duplicates("code")
+    for level, parent_level in (("buurt", "wijk"), ("wijk", "gemeente")):
+        parts = hierarchy[hierarchy["level"] == level]
+        parents = hierarchy[hierarchy["level"] == parent_level]
+        parent_of = dict(zip(parts["code"], parts["parent_code"], strict=True))
+        members: dict[str, list[str]] = {}
+        for code, parent in parent_of.items():
+            members.setdefault(str(parent), []).append(code)
+        have = set(zip(result["code"], result["year"], strict=True))
+        value = dict(
+            zip(
+                zip(result["code"], result["year"], strict=True), result["inhabitants"], strict=True
+            )
+        )
+        rows = []
+        for year in sorted(set(result.loc[result["code"].isin(parent_of), "year"])):
+            for parent in parents["code"]:
+                codes = members.get(parent, [])
+                if not codes or (parent, year) in have:
+                    continue
+                numbers = [value.get((c, year), pd.NA) for c in codes]
+                total = pd.NA if any(pd.isna(n) for n in numbers) else int(sum(numbers))
+                rows.append((parent, int(year), total, True))
+        if rows:
+            extra = pd.DataFrame(rows, columns=["code", "year", "inhabitants", "summed"])
+            extra["inhabitants"] = extra["inhabitants"].astype("Int64")
+            result = pd.concat([result, extra], ignore_index=True)
+    return result.reset_index(drop=True)
+
+
+def nearest_year(years: list[int] | pd.Series, target: int) -> int | None:
+    """Return the year of ``years`` nearest to ``target``; on a tie the earlier (None if empty).
+
+    >>> nearest_year([2022, 2024], 2023), nearest_year([2022, 2024], 2026)
+    (2022, 2024)
+    """
+    options = sorted({int(y) for y in years})
+    if not options:
+        return None
+    return min(options, key=lambda y: (abs(y - target), y))
+
+
+def population_for_year(
+    areas: gpd.GeoDataFrame, population: pd.DataFrame, target: int
+) -> gpd.GeoDataFrame:
+    """Copy of ``areas`` with per area the inhabitants of the year nearest to ``target``.
+
+    ``population`` holds ``code, year, inhabitants`` (and optionally ``source``). Per area
+    only the years with a known figure count; where a year has <NA> and no other year is
+    known, the rate stays unknown. Areas without any row keep the boundary file's own
+    inhabitants (its edition year). Adds ``inhabitants_year`` (Int64) and
+    ``inhabitants_source`` (``""``, or e.g. ``"synthetisch"``).
+    """
+    result = areas.copy()
+    years = pd.array([pd.NA] * len(result), dtype="Int64")
+    inhabitants = pd.array(result["inhabitants"], dtype="Int64").copy()
+    sources = np.full(len(result), "", dtype=object)
+    known_boundary = ~pd.isna(inhabitants)
+    years[known_boundary] = pd.array(result["edition"], dtype="Int64")[known_boundary]
+    if len(population):
+        pop = population.copy()
+        if "source" not in pop:
+            pop["source"] = ""
+        for code, group in pop.groupby("code"):
+            at = np.flatnonzero(result["code"].to_numpy() == code)
+            if not len(at):
+                continue
+            known = group[group["inhabitants"].notna()]
+            pool = known if len(known) else group
+            year = nearest_year(pool["year"], target)
+            row = pool[pool["year"] == year].iloc[-1]
+            inhabitants[at] = row["inhabitants"]
+            years[at] = year
+            sources[at] = row["source"] or ""
+    result["inhabitants"] = inhabitants
+    result["inhabitants_year"] = years
+    result["inhabitants_source"] = sources
     return result

@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from oovgeo import dutch
 from oovgeo.access import ROLES, check_role_map, cli_identity
-from oovgeo.cli import analyses, effect
+from oovgeo.cli import analyses, effect, hotspots
 from oovgeo.config import ConfigError, load_settings
 from oovgeo.exports import to_csv_bytes, to_xlsx_bytes
 from oovgeo.meetings import MeetingError, meeting_type, pack_period
@@ -216,10 +216,13 @@ def cmd_boundaries(args, settings) -> int:
 def cmd_population(args, settings) -> int:
     """Load population figures from a file."""
     engine = ops.open_store(settings)
-    result = ops.load_population(engine, Path(args.file))
+    result = ops.load_population(engine, Path(args.file), year=args.jaar)
+    jaren = ", ".join(str(y) for y in result["jaren"])
     print(
-        f"Inwoners geladen: {result['rijen']} rijen, {result['gebieden_bijgewerkt']} gebieden "
-        f"bijgewerkt, {result['niet_gevonden']} codes niet in de geladen gebiedsindelingen."
+        f"Inwoners geladen: {result['rijen']} rijen (jaar {jaren}); {result['opgeteld']} wijken "
+        f"en gemeenten opgeteld uit hun buurten, waarvan {result['som_onbekend']} onbekend "
+        "(een buurt zonder inwonertal of geheim); "
+        f"{result['gebieden_bijgewerkt']} gebieden van de gebiedsindeling van dat jaar bijgewerkt."
     )
     return 0
 
@@ -469,8 +472,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("population", help="inwonertallen laden")
     psub = s.add_subparsers(dest="action", required=True)
-    b = psub.add_parser("load")
+    b = psub.add_parser(
+        "load", help="CBS Kerncijfers wijken en buurten (CSV van StatLine) of code,jaar,inwoners"
+    )
     b.add_argument("file")
+    b.add_argument(
+        "--jaar",
+        type=int,
+        help="jaar van de cijfers, voor een CBS-tabel zonder kolom Perioden en zonder tabelnummer "
+        "(zoals 85984NED) in de bestandsnaam",
+    )
     s.set_defaults(func=cmd_population)
 
     s = sub.add_parser("import", help="signalen of interventies importeren (CSV/XLSX)")
@@ -544,6 +555,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("file")
     s.set_defaults(func=cmd_restore)
     analyses.add_commands(sub)
+    hotspots.add_command(sub)
     effect.add_command(sub)
     return p
 
@@ -558,4 +570,3 @@ def main(argv: list[str] | None = None) -> int:
     except USER_ERRORS as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 2
-

@@ -76,12 +76,20 @@ def _pair(args, until: date) -> PeriodPair:
     return PRESETS[PRESET_NAMES[args.preset]](until)
 
 
-def comparison_rows(result, theme_labels: dict[str, str]) -> list[dict[str, Any]]:
-    """Return the rows of a comparison as ``compare --json`` prints them."""
+def comparison_rows(
+    result, theme_labels: dict[str, str], min_inhabitants: int
+) -> list[dict[str, Any]]:
+    """Return the rows of a comparison as ``compare --json`` prints them.
+
+    Rates and inhabitants of areas below ``min_inhabitants`` are null, as on every page: a
+    rate would give the inhabitants away.
+    """
     table = result.table
     code = next(c for c in table.columns if c.endswith("_code"))
     rows = []
     for row in table.to_dict("records"):
+        people = _count(row.get("inwoners"))
+        rated = people is not None and people >= min_inhabitants
         rows.append(
             {
                 "code": row[code],
@@ -95,13 +103,10 @@ def comparison_rows(result, theme_labels: dict[str, str]) -> list[dict[str, Any]
                 "dagen_a": result.days_a,
                 "dagen_b": result.days_b,
                 "compleet_tot": result.until.isoformat(),
-                "per_1000_inwoners_per_jaar_a": _number(row.get("rate_a"))
-                if "inwoners" in row
-                else None,
-                "per_1000_inwoners_per_jaar_b": _number(row.get("rate_b"))
-                if "inwoners" in row
-                else None,
-                "inwoners": _count(row.get("inwoners")),
+                "per_1000_inwoners_per_jaar_a": _number(row["rate_a"]) if rated else None,
+                "per_1000_inwoners_per_jaar_b": _number(row["rate_b"]) if rated else None,
+                "inwoners": people if rated else None,
+                "spreiding": _number(row.get("spreiding", 1.0)),
                 "p": _number(row["p"]),
                 "p_bh": _number(row["p_fdr"]),
                 "oordeel": row["oordeel"],
@@ -132,12 +137,13 @@ def cmd_compare(args, settings) -> int:
         )
     except ComparisonError as exc:
         raise AnalysisInputError(str(exc)) from None
-    rows = comparison_rows(result, settings.labels("themes"))
+    rows = comparison_rows(result, settings.labels("themes"), settings.min_inhabitants)
     if args.json:
         out = {
             "periode_a": [result.pair.a_start.isoformat(), result.pair.a_end.isoformat()],
             "periode_b": [result.pair.b_start.isoformat(), result.pair.b_end.isoformat()],
             "compleet_tot": result.until.isoformat(),
+            "spreiding_tekst": result.table.attrs.get("spreiding_tekst", ""),
             "rijen": rows,
         }
         print(json.dumps(out, ensure_ascii=False, indent=2))

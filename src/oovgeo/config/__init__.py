@@ -221,6 +221,16 @@ SETTINGS: tuple[Setting, ...] = (
         "Meeting types for packs: list of {code, label, audience, interval_days, slides, "
         "dates, focus_wijk, themes}.",
     ),
+    Setting(
+        "counting.same_address_days",
+        0,
+        "Reports of one theme at one address within this many days count as one incident "
+        "(0 = count every report).",
+        check=_rule(
+            lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0,
+            ": moet een geheel aantal dagen van 0 of meer zijn",
+        ),
+    ),
     Setting("demo.seed", 42, "Seed of the synthetic demo data set."),
     Setting("demo.auto", True, "Build the demo data set on first start with an empty store."),
     Setting(

@@ -63,6 +63,7 @@ from oovgeo.demo.params import (
     SOURCES,
     THEMES,
 )
+from oovgeo.demo.population import synthetic_population
 from oovgeo.demo.simulate_interventions import _final_selection, _interventions
 from oovgeo.demo.simulate_signals import (
     _assign_sources,
@@ -94,6 +95,7 @@ __all__ = [
     "TOWN_NAME",
     "DemoData",
     "fictitious_town",
+    "synthetic_population",
     "generate",
     "period_start",
     "trend_break_date",

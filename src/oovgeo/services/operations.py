@@ -16,6 +16,7 @@ import pandas as pd
 from oovgeo import areas as area_io
 from oovgeo import demo, dutch, police
 from oovgeo.areas import BoundaryError, pdok
+from oovgeo.areas.population import aggregate_population, read_population_file
 from oovgeo.config import Settings
 from oovgeo.ingest.locate import Geocoder
 from oovgeo.ingest.placement import AreaIndex
@@ -30,6 +31,7 @@ from oovgeo.store.areas_repo import (
     active_edition,
     count_areas,
     editions,
+    hierarchy,
     load_areas,
     save_areas,
     set_active_edition,
@@ -37,7 +39,7 @@ from oovgeo.store.areas_repo import (
 from oovgeo.store.db import Engine, make_engine, set_meta, writing
 from oovgeo.store.geocache import cached
 from oovgeo.store.police_repo import store_police
-from oovgeo.store.population_repo import set_inhabitants
+from oovgeo.store.population_repo import save_population, set_inhabitants
 from oovgeo.store.records import count_records, replace_all
 
 # Errors caused by the input, shown to the user as their (Dutch) message; anything else is a
@@ -134,25 +136,50 @@ def fetch_boundaries(engine: Engine, settings: Settings, year: int, *, actor: st
     return store_areas(engine, settings, gdf, actor=actor)
 
 
-def load_population(engine: Engine, path: Path, *, actor: str = "cli") -> dict:
-    """Fill inhabitants of stored areas from a CSV (code, year, inhabitants)."""
-    population = area_io.read_population(path)
-    updated = 0
+def load_population(
+    engine: Engine, path: Path, *, year: int | None = None, actor: str = "cli"
+) -> dict:
+    """Store inhabitants per code and year from a population file; sum buurten to wijken.
+
+    The file is a CBS "Kerncijfers wijken en buurten" table as published (``year`` when the
+    table carries none) or ``code,year,inhabitants``. Wijken and gemeenten without their own
+    figure get the sum of their buurten (unknown when any buurt is unknown). Stored areas of
+    the file's year also get the figure itself (the boundary edition's own inhabitants).
+    """
+    population = read_population_file(path, year)
     with writing(engine) as conn:
-        for row in population.dropna(subset=["inhabitants"]).itertuples(index=False):
+        full = aggregate_population(population, hierarchy(conn))
+        save_population(conn, full, "bestand")
+        updated = 0
+        for row in full.dropna(subset=["inhabitants"]).itertuples(index=False):
             updated += set_inhabitants(conn, row.code, int(row.year), int(row.inhabitants))
+        summed = full[full["summed"]]
+        detail = {
+            "rijen": len(population),
+            "opgeteld": len(summed),
+            "som_onbekend": int(summed["inhabitants"].isna().sum()),
+            "bijgewerkt": updated,
+        }
         audit.record(
-            conn,
-            actor=actor,
-            action="population_load",
-            obj=str(Path(path).name),
-            detail={"rijen": len(population), "bijgewerkt": updated},
+            conn, actor=actor, action="population_load", obj=str(Path(path).name), detail=detail
         )
     return {
         "rijen": len(population),
+        "jaren": sorted({int(y) for y in population["year"]}),
+        "opgeteld": detail["opgeteld"],
+        "som_onbekend": detail["som_onbekend"],
         "gebieden_bijgewerkt": updated,
-        "niet_gevonden": len(population) - updated,
+        "niet_gevonden": max(len(full) - updated, 0),
     }
+
+
+def store_synthetic_population(engine: Engine, edition: int, *, seed: int) -> int:
+    """Store the demo's synthetic inhabitants (labelled ``synthetisch``) for ``edition``."""
+    areas = load_areas(engine, edition)
+    buurten = demo.synthetic_population(areas, year=edition, seed=seed)
+    with writing(engine) as conn:
+        full = aggregate_population(buurten, hierarchy(conn))
+        return save_population(conn, full, "synthetisch")
 
 
 def run_import(
@@ -253,6 +280,7 @@ def build_demo(
             edition = active_edition(conn)
         if edition is None:  # store_areas just wrote one
             raise RuntimeError("the demo town was stored but no boundary edition is active")
+    store_synthetic_population(engine, edition, seed=seed)
     areas = load_areas(engine, edition)
     data = demo.generate(areas, seed=seed, end=end or date.today())
     reports = {}

@@ -96,3 +96,11 @@ def count_areas(conn: Connection, edition: int) -> dict[str, int]:
         .group_by(areas.c.level)
     )
     return {level: n for level, n in rows}
+
+
+def hierarchy(conn: Connection) -> pd.DataFrame:
+    """Return ``code, level, parent_code, gemeente_code`` of the areas of every edition."""
+    rows = conn.execute(
+        select(areas.c.code, areas.c.level, areas.c.parent_code, areas.c.gemeente_code).distinct()
+    ).all()
+    return pd.DataFrame(rows, columns=["code", "level", "parent_code", "gemeente_code"])

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Table, and_, case, func, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.expression import FromClause
 
 from oovgeo.store.schema import record_table
 
@@ -26,6 +27,9 @@ class Filters:
     kind: str = "signals"
     themes: tuple[str, ...] = field(default=())  # empty = all
     sources: tuple[str, ...] = field(default=())  # empty = all (signals only)
+    # setting counting.same_address_days: a record repeating one of the same theme at the
+    # same address within this many days is not counted again (0 = count every record)
+    same_address_days: int = 0
 
     @property
     def days(self) -> int:
@@ -36,11 +40,16 @@ class Filters:
         """Return the period of equal length just before this one."""
         end = self.start - timedelta(days=1)
         return Filters(
-            end - timedelta(days=self.days - 1), end, self.kind, self.themes, self.sources
+            end - timedelta(days=self.days - 1),
+            end,
+            self.kind,
+            self.themes,
+            self.sources,
+            self.same_address_days,
         )
 
 
-def filter_conditions(tbl: Table, filters: Filters) -> list:
+def filter_conditions(tbl: FromClause, filters: Filters) -> list:
     """Return the theme and source conditions of ``filters`` on ``tbl`` (no date conditions)."""
     conds = []
     if filters.themes:
@@ -50,11 +59,53 @@ def filter_conditions(tbl: Table, filters: Filters) -> list:
     return conds
 
 
-def _code(tbl: Table, level: str):
+def counted_records(conn: Connection, filters: Filters, first: date) -> FromClause:
+    """Return the records to count from ``first`` to ``filters.end`` (a table or subquery).
+
+    With ``filters.same_address_days`` = N > 0 a record counts only when no earlier record
+    of the same theme at the same address (``adres``; else postcode + huisnummer) lies
+    within N days before it (window function LAG over address and theme, ordered by date
+    and id; SQLite and PostgreSQL both have it). Records without an address always count.
+    The earlier record may lie before ``first``: the window looks N days further back.
+    """
+    tbl = record_table(filters.kind)
+    days = int(filters.same_address_days)
+    if days <= 0:
+        return tbl
+    address = func.nullif(func.trim(tbl.c.adres), "")
+    if "postcode" in tbl.c:
+        both = and_(tbl.c.postcode.is_not(None), tbl.c.huisnummer.is_not(None))
+        pc = case((both, tbl.c.postcode + literal(" ") + tbl.c.huisnummer), else_=None)
+        address = func.coalesce(address, pc)
+    earlier = func.lag(tbl.c.datum).over(
+        partition_by=(address, tbl.c.thema), order_by=(tbl.c.datum, tbl.c.id)
+    )
+    inner = (
+        select(*tbl.c, address.label("_adres"), earlier.label("_eerder"))
+        .where(
+            tbl.c.datum >= first - timedelta(days=days),
+            tbl.c.datum <= filters.end,
+            *filter_conditions(tbl, filters),
+        )
+        .subquery()
+    )
+    limit = _days_before(conn, inner.c.datum, days)
+    keep = or_(inner.c._adres.is_(None), inner.c._eerder.is_(None), inner.c._eerder < limit)
+    return select(*[inner.c[c.name] for c in tbl.c]).where(keep).subquery("geteld")
+
+
+def _days_before(conn: Connection, column, days: int):
+    """``column`` minus ``days`` days, in the dialect's date arithmetic."""
+    if conn.dialect.name == "sqlite":
+        return func.date(column, f"-{days} days")
+    return column - days  # PostgreSQL: date - integer is a date
+
+
+def _code(tbl: FromClause, level: str):
     return tbl.c.buurt_code if level == "buurt" else tbl.c.wijk_code
 
 
-def _in_period(tbl: Table, filters: Filters) -> list:
+def _in_period(tbl: FromClause, filters: Filters) -> list:
     return [
         tbl.c.datum >= filters.start,
         tbl.c.datum <= filters.end,
@@ -67,7 +118,7 @@ def area_counts(conn: Connection, filters: Filters, level: str) -> list[tuple[st
 
     Records without a code at ``level`` are left out (see `unplaced_count`).
     """
-    tbl = record_table(filters.kind)
+    tbl = counted_records(conn, filters, filters.previous().start)
     code = _code(tbl, level)
     prev = filters.previous()
     in_now = and_(tbl.c.datum >= filters.start, tbl.c.datum <= filters.end)
@@ -91,21 +142,21 @@ def area_counts(conn: Connection, filters: Filters, level: str) -> list[tuple[st
 
 def unplaced_count(conn: Connection, filters: Filters, level: str) -> int:
     """Count records of the period that have no area at ``level`` (only an area code, or none)."""
-    tbl = record_table(filters.kind)
+    tbl = counted_records(conn, filters, filters.start)
     query = select(func.count()).where(*_in_period(tbl, filters), _code(tbl, level).is_(None))
     return conn.execute(query).scalar_one()
 
 
 def point_coordinates(conn: Connection, filters: Filters) -> list[tuple[float, float]]:
     """RD ``(x, y)`` of the point records of the period (server-side use only)."""
-    tbl = record_table(filters.kind)
+    tbl = counted_records(conn, filters, filters.start)
     query = select(tbl.c.x, tbl.c.y).where(*_in_period(tbl, filters), tbl.c.x.is_not(None))
     return [tuple(r) for r in conn.execute(query)]
 
 
 def grouped(conn: Connection, filters: Filters, keys: list[str]) -> list[tuple]:
     """``(*key values, count)`` per combination of ``keys`` with every key present."""
-    tbl = record_table(filters.kind)
+    tbl = counted_records(conn, filters, filters.start)
     cols = [tbl.c[k] for k in keys]
     query = (
         select(*cols, func.count().label("count"))
@@ -117,7 +168,7 @@ def grouped(conn: Connection, filters: Filters, keys: list[str]) -> list[tuple]:
 
 def per_day(conn: Connection, filters: Filters, split: str | None, start: date) -> list[tuple]:
     """``(datum, [split value,] aantal)`` per day from ``start`` to ``filters.end``."""
-    tbl = record_table(filters.kind)
+    tbl = counted_records(conn, filters, start)
     columns = [tbl.c.datum] + ([tbl.c[split]] if split else [])
     query = (
         select(*columns, func.count().label("aantal"))
@@ -137,7 +188,13 @@ def data_until(conn: Connection, kind: str = "signals") -> dict[str, date]:
     return {"alle": latest} if latest else {}
 
 
-def _area_period(tbl: Table, filters: Filters, level: str, code: str | None) -> list:
+def data_from(conn: Connection, kind: str = "signals") -> date | None:
+    """Return the first date present (where the data start), or None for an empty table."""
+    tbl = record_table(kind)
+    return conn.execute(select(func.min(tbl.c.datum))).scalar()
+
+
+def _area_period(tbl: FromClause, filters: Filters, level: str, code: str | None) -> list:
     """Conditions for the records of the period, optionally of one area."""
     conds = _in_period(tbl, filters)
     if code is not None:
@@ -147,7 +204,7 @@ def _area_period(tbl: Table, filters: Filters, level: str, code: str | None) -> 
 
 def count_in_area(conn: Connection, filters: Filters, level: str, code: str | None) -> int:
     """Count records of the period in area ``code`` (None: everywhere)."""
-    tbl = record_table(filters.kind)
+    tbl = counted_records(conn, filters, filters.start)
     query = select(func.count()).where(*_area_period(tbl, filters, level, code))
     return conn.execute(query).scalar_one()
 
@@ -156,7 +213,7 @@ def count_per_value(
     conn: Connection, filters: Filters, column: str, level: str, code: str | None
 ) -> dict[Any, int]:
     """Count records of the period in area ``code`` (None: all) per value of ``column``."""
-    tbl = record_table(filters.kind)
+    tbl = counted_records(conn, filters, filters.start)
     query = select(tbl.c[column], func.count()).where(*_area_period(tbl, filters, level, code))
     return dict(conn.execute(query.group_by(tbl.c[column])).all())
 
@@ -165,7 +222,7 @@ def dates_in_area(
     conn: Connection, filters: Filters, level: str, code: str, first: date, end: date
 ) -> list[date]:
     """Return the date of each record in area ``code`` from ``first`` to ``end`` (with themes)."""
-    tbl = record_table(filters.kind)
+    tbl = counted_records(conn, filters, first)
     query = select(tbl.c.datum).where(
         tbl.c.datum >= first,
         tbl.c.datum <= end,

@@ -51,9 +51,14 @@ def _v2_intervention_shortlist_link(conn: Connection) -> None:
     add_index(conn, next(i for i in tbl.indexes if i.name == "ix_interventions_shortlist"))
 
 
+def _v3_population_table(conn: Connection) -> None:
+    schema.population.create(conn, checkfirst=True)
+
+
 # version reached -> the step that reaches it
 STEPS: dict[int, Callable[[Connection], None]] = {
     2: _v2_intervention_shortlist_link,
+    3: _v3_population_table,
 }
 
 

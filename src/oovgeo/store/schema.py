@@ -25,7 +25,7 @@ from sqlalchemy import (
 
 # Raise with every change to a table and add the step to store/migrate.py: create_all makes
 # missing tables but never changes an existing one.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 metadata = MetaData()
 
@@ -48,6 +48,18 @@ areas = Table(
     Column("inhabitants", Integer),
     Column("land_ha", Float),
     Column("geometry", LargeBinary, nullable=False),
+)
+
+# Inhabitants per area code and year, from population files (CBS Kerncijfers or code,year,
+# inhabitants), wijk/gemeente sums of buurten, or the demo's synthetic figures. The boundary
+# file's own ``areas.inhabitants`` stays as the fallback for areas without a row here.
+population = Table(
+    "population",
+    metadata,
+    Column("code", String(16), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("inhabitants", Integer),  # NULL: secret or unknown
+    Column("source", String(32), nullable=False),  # bestand | som van buurten | synthetisch
 )
 
 import_batches = Table(

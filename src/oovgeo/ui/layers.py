@@ -1,7 +1,8 @@
 """Extra map layers computed on the server: the heat image and the Gi* hotspots.
 
 Both are cached as aggregates (an image, classes per cell or buurt) keyed by plain values;
-the points they are made from never leave the server.
+the points they are made from never leave the server. The hotspot figures come from
+``services.hotspots`` (which ``oovgeo hotspots`` prints too); these wrappers only cache and draw.
 """
 
 from __future__ import annotations
@@ -10,16 +11,14 @@ from datetime import date
 
 import folium
 import geopandas as gpd
-import shapely
 import streamlit as st
 
 from oovgeo.analysis import accuracy, density, hotspots
-from oovgeo.analysis.aggregate import Filters, coordinates, counts_by_area
+from oovgeo.analysis.aggregate import Filters, coordinates
 from oovgeo.maps import escape, image_overlay, to_web
+from oovgeo.services import hotspots as service
 from oovgeo.services import operations as ops
-from oovgeo.store.areas_repo import load_areas
-from oovgeo.ui import loaders
-from oovgeo.ui.filters import DEFAULT_PERIOD, PERIODS
+from oovgeo.ui import Context, completeness, loaders
 from oovgeo.ui.loaders import TTL
 
 UNITS = {"buurt": "Buurten", "grid": "Raster van 250 m"}
@@ -81,33 +80,11 @@ def hotspot_units(
     sources: tuple,
     unit: str,
 ) -> tuple[gpd.GeoDataFrame, str]:
-    """Return the hotspot units (grid cells or areas) with their counts."""
-    engine = ops.engine_for_url(url)
-    filters = Filters(start, end, kind, themes, sources)
-    buurten = load_areas(engine, edition, level="buurt")
-    if unit == "grid":
-        cells = hotspots.grid_cells(shapely.union_all(buurten.geometry.to_numpy()), 250.0)
-        with engine.connect() as conn:
-            x, y = coordinates(conn, filters)
-        joined = gpd.sjoin(
-            gpd.GeoDataFrame(geometry=gpd.points_from_xy(x, y), crs=cells.crs),
-            cells[["code", "geometry"]],
-            predicate="within",
-        )
-        counts = joined["code"].value_counts()
-        units = cells
-    else:
-        with engine.connect() as conn:
-            counts = counts_by_area(conn, filters, "buurt").set_index("code")["count"]
-        units = buurten[["code", "name", "land_ha", "geometry"]]
-    result = hotspots.hotspot_map(units, counts)
-    significant = result[result["hotspot"] != hotspots.NOT_SIGNIFICANT]
-    # maps.to_web keys every feature by its code: keep it (its absence crashed the grid layer)
-    method = result.attrs.get("methode", "")
-    if unit == "grid":
-        method += (
-            " Randcellen die voor minder dan een kwart in de gemeente liggen, tellen niet mee."
-        )
+    """Return the significant hotspot units (code, hotspot, gi_z, geometry) and the method."""
+    units, method = service.hotspot_units(
+        ops.engine_for_url(url), edition, Filters(start, end, kind, themes, sources), unit
+    )
+    significant = units[units["hotspot"] != hotspots.NOT_SIGNIFICANT]
     return significant[["code", "hotspot", "gi_z", "geometry"]], method
 
 
@@ -152,23 +129,30 @@ def layer_accuracy(
     sources: tuple,
     heat_cell_m: float,
     bandwidth_m: float,
+    until: date | None = None,
 ) -> tuple[dict, accuracy.Windows]:
-    """Return the PAI of every layer (:func:`accuracy.layer_pais`) and the windows used."""
-    engine = ops.engine_for_url(url)
-    w = accuracy.windows(start, end)
-    buurten = load_areas(engine, edition, level="buurt")
-    cells = hotspots.grid_cells(shapely.union_all(buurten.geometry.to_numpy()), 250.0)
-    with engine.connect() as conn:
-        fit = coordinates(conn, Filters(w.fit_start, w.fit_end, kind, themes, sources))
-        held = coordinates(conn, Filters(w.test_start, w.test_end, kind, themes, sources))
-    pais = accuracy.layer_pais(
-        fit, held, cells, buurten, heat_cell_m=heat_cell_m, bandwidth_m=bandwidth_m
+    """Return the PAI of every layer and the windows used (:func:`service.layer_accuracy`).
+
+    The held-out weeks end at ``until`` (the completeness date) when that is before ``end``.
+    """
+    return service.layer_accuracy(
+        ops.engine_for_url(url),
+        edition,
+        Filters(start, end, kind, themes, sources),
+        end if until is None else until,
+        heat_cell_m=heat_cell_m,
+        bandwidth_m=bandwidth_m,
     )
-    return pais, w
 
 
 def accuracy_sentences(
-    url: str, edition: int, filters: Filters, layers: list[str], heat_cell_m, bandwidth_m
+    url: str,
+    edition: int,
+    filters: Filters,
+    layers: list[str],
+    heat_cell_m,
+    bandwidth_m,
+    until: date | None = None,
 ) -> list[str]:
     """One Dutch sentence per shown layer (``heat``, ``grid``, ``buurt``) with its PAI."""
     pais, w = layer_accuracy(
@@ -181,25 +165,31 @@ def accuracy_sentences(
         filters.sources,
         heat_cell_m,
         bandwidth_m,
+        until,
     )
     return [accuracy.sentence(pais, layer, w) for layer in layers]
 
 
-def best_unit(settings) -> str:
-    """Return the hotspot unit whose Gi* layer predicted best over the default period."""
-    edition = loaders.edition(settings)
+def best_unit(ctx: Context) -> str:
+    """Return the hotspot unit whose Gi* layer predicted best over the default period.
+
+    The default period is the last 4 weeks of signals up to their completeness date.
+    """
+    edition = loaders.edition(ctx.settings)
     if edition is None:
         return next(iter(UNITS))
-    start, end = PERIODS[DEFAULT_PERIOD](date.today())
+    done = completeness.until(ctx, "signals")
+    start, end = service.default_period(done)
     pais, _ = layer_accuracy(
-        settings.database_url,
+        ctx.settings.database_url,
         edition,
         start,
         end,
         "signals",
         (),
         (),
-        settings.get("maps.heat_cell_m"),
-        settings.get("maps.heat_bandwidth_m"),
+        ctx.settings.get("maps.heat_cell_m"),
+        ctx.settings.get("maps.heat_bandwidth_m"),
+        done,
     )
-    return accuracy.best(pais, tuple(UNITS))
+    return service.best_unit(pais)

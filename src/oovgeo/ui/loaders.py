@@ -17,10 +17,12 @@ import streamlit as st
 
 from oovgeo.access import Identity
 from oovgeo.analysis.aggregate import Filters, counts_by_area, unplaced_count
+from oovgeo.analysis.rates import with_period_population
 from oovgeo.analysis.targets import Weights, candidates
 from oovgeo.maps import web_shapes
 from oovgeo.services import operations as ops
 from oovgeo.store.areas_repo import active_edition, load_areas
+from oovgeo.store.population_repo import load_population
 from oovgeo.store.records import intervention_points, signal_points
 
 TTL = 300  # seconds; imports also clear these caches
@@ -32,6 +34,18 @@ def areas(database_url: str, edition: int) -> gpd.GeoDataFrame:
     return load_areas(ops.engine_for_url(database_url), edition)
 
 
+@st.cache_data(ttl=TTL, max_entries=16, show_spinner=False)
+def period_areas(database_url: str, edition: int, start: date, end: date) -> gpd.GeoDataFrame:
+    """Areas of ``edition`` with the inhabitants of the year nearest to the period (cached).
+
+    Wijken and gemeenten included (sums of their buurten where loaded so); adds
+    ``inhabitants_year`` and ``inhabitants_source`` (see ``rates.with_period_population``).
+    """
+    with ops.engine_for_url(database_url).connect() as conn:
+        population = load_population(conn)
+    return with_period_population(areas(database_url, edition), population, start, end)
+
+
 @st.cache_data(ttl=TTL, max_entries=128, show_spinner=False)
 def area_counts(
     database_url: str,
@@ -41,9 +55,10 @@ def area_counts(
     kind: str,
     themes: tuple[str, ...],
     sources: tuple[str, ...],
+    same_address_days: int = 0,
 ) -> tuple[pd.DataFrame, int]:
     """Return the counts per area and the number of unplaced records (cached)."""
-    filters = Filters(start, end, kind, themes, sources)
+    filters = Filters(start, end, kind, themes, sources, same_address_days)
     with ops.engine_for_url(database_url).connect() as conn:
         return counts_by_area(conn, filters, level), unplaced_count(conn, filters, level)
 

@@ -7,7 +7,10 @@ import streamlit as st
 from oovgeo.analysis.profile import ProfileView
 from oovgeo.report.charts import monthly_chart
 
-MISSING_NOTE = "Lege plekken: te weinig meldingen om te tonen, of geen inwonertal bekend."
+MISSING_NOTE = (
+    "Lege plekken: te weinig meldingen om te tonen, geen inwonertal bekend, of te weinig "
+    "inwoners voor een cijfer per inwoner."
+)
 
 
 def show_profile(name: str, level: str, view: ProfileView, period_text: str) -> None:
@@ -18,6 +21,8 @@ def show_profile(name: str, level: str, view: ProfileView, period_text: str) -> 
     with left:
         st.markdown(f"**Kengetallen** (gemiddelde = per {level} in de gemeente)")
         st.dataframe(view.figures, hide_index=True, width="stretch")
+        if view.denominator:
+            st.caption(f"Per 1.000 inwoners per jaar: gedeeld door {view.denominator}.")
         st.markdown("**Thema's**")
         st.dataframe(view.themes, hide_index=True, width="stretch")
     with right:

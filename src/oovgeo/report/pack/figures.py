@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.patheffects import withStroke
 
+from oovgeo import dutch
 from oovgeo.analysis.aggregate import area_table
 from oovgeo.analysis.classify import MISSING_COLOUR, classify
 from oovgeo.analysis.mapdata import measure_view, verdict_classes
@@ -167,7 +168,8 @@ def theme_view(data: PackData, theme: str) -> pd.DataFrame:
         .rename(columns={"wijk_code": "code"})
         .astype({"count": "int64", "prev_count": "int64"})
     )
-    return measure_view(area_table(data.wijken, counts), "count", data.disclosure)
+    days = (data.period[1] - data.period[0]).days + 1
+    return measure_view(area_table(data.wijken, counts, days=days), "count", data.disclosure)
 
 
 def change_map_png(data: PackData, verdicts: pd.DataFrame) -> bytes:
@@ -272,31 +274,65 @@ def trend_table(data: PackData) -> pd.DataFrame:
 
 
 def trend_png(data: PackData, themes: Sequence[str], table: pd.DataFrame) -> bytes:
-    """Signals per week per period for the main themes; hidden counts leave a gap."""
+    """Signals per week per period for the main themes; hidden counts leave a gap.
+
+    Periods that end after the data are complete (``data.data_as_of``) are the incomplete
+    tail: their value is per week of the days covered, and the line into them is drawn
+    dashed and lighter (with a note), so a partial period never reads as a collapse.
+    """
     fig = Figure(figsize=(8.4, 5.4))
     fig.patch.set_facecolor("white")
     ax = fig.add_axes((0.1, 0.2, 0.86, 0.72))
     # each period's value sits in its middle; periods between meetings differ in length
     middles = [pd.Timestamp(s) + pd.Timedelta(days=period_days((s, e)) / 2) for s, e in data.grid]
-    weeks = np.array([period_days(p) / 7 for p in data.grid])
+    until = data.data_as_of
+    covered = [period_days((s, min(e, until))) if s <= until else 0 for s, e in data.grid]
+    complete = np.array([e <= until for _, e in data.grid])
+    weeks = np.array([max(days, 1) / 7 for days in covered])
+    last = int(np.flatnonzero(complete)[-1]) if complete.any() else -1
     top = 0.0
     for i, theme in enumerate(themes):
         rows = table[table["thema"] == theme].sort_values("periode")
         values = rows["count"].to_numpy(dtype=float) / weeks
         values[rows["hidden"].to_numpy()] = np.nan
+        values[np.array(covered) == 0] = np.nan  # no data yet: no point, not a zero
         marker, dash = LINE_STYLES[i % len(LINE_STYLES)]
+        colour = LINE_GREYS[i % len(LINE_GREYS)]
         ax.plot(
-            middles,
-            values,
+            middles[: last + 1],
+            values[: last + 1],
             marker=marker,
             linestyle=dash,
-            color=LINE_GREYS[i % len(LINE_GREYS)],
+            color=colour,
             linewidth=1.6,
             markersize=5,
             label=data.theme_labels.get(theme, theme),
         )
+        if last < len(values) - 1:
+            start = max(last, 0)
+            ax.plot(
+                middles[start:],
+                values[start:],
+                marker=marker,
+                linestyle=(0, (4, 3)),
+                color=colour,
+                alpha=0.4,
+                linewidth=1.6,
+                markersize=5,
+            )
         if np.isfinite(values).any():
             top = max(top, float(np.nanmax(values)))
+    if last < len(data.grid) - 1:
+        ax.text(
+            0.99,
+            0.01,
+            f"vaag gestreept: onvolledig (gegevens compleet t/m {dutch.day(until)})",
+            transform=ax.transAxes,
+            ha="right",
+            fontsize=9,
+            color="#555555",
+            parse_math=False,
+        )
     first_day = pd.Timestamp(data.period[0])
     ax.axvspan(first_day, pd.Timestamp(data.period[1]) + pd.Timedelta(days=1), color="#e0e0e0")
     ax.text(

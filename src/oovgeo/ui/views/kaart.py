@@ -10,15 +10,20 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from oovgeo import access, vocab
+from oovgeo.analysis import tables
 from oovgeo.analysis.aggregate import MEASURES, Filters
 from oovgeo.analysis.classify import SCHEMES
+from oovgeo.analysis.completeness import sentence as complete_sentence
+from oovgeo.analysis.mapdata import total_text
 from oovgeo.analysis.profile import area_profile, protect_profile
+from oovgeo.analysis.rates import population_note
 from oovgeo.analysis.tables import DEFAULT_BREAKS, parse_breaks
 from oovgeo.exports import to_geopackage_bytes
 from oovgeo.maps import BASEMAP_LABELS, clicked_area_code
 from oovgeo.privacy import Disclosure
 from oovgeo.report.static_map import render_png
-from oovgeo.ui import Context, state
+from oovgeo.services import hotspots as hotspot_service
+from oovgeo.ui import Context, completeness, state
 from oovgeo.ui.layers import (
     UNITS,
     accuracy_sentences,
@@ -81,7 +86,7 @@ def controls(ctx: Context) -> Choice:
         unit = c9.radio(
             "Hotspots over",
             units,
-            index=units.index(best_unit(ctx.settings)),
+            index=units.index(best_unit(ctx)),
             format_func=UNITS.get,
             horizontal=True,
             disabled=not hotspots,
@@ -90,7 +95,11 @@ def controls(ctx: Context) -> Choice:
 
 
 def show_map(m, ctx: Context, choice: Choice, filters: Filters, areas, edition: int) -> None:
-    """Add the chosen layers, draw the map and remember the area the user clicked."""
+    """Add the chosen layers, draw the map and remember the area the user clicked.
+
+    Hotspots and their accuracy count up to the completeness date of the chosen sources
+    (``services.hotspots.counted``), as ``oovgeo hotspots`` does.
+    """
     url = ctx.settings.database_url
     if choice.heat:
         add_heat_layer(
@@ -101,23 +110,32 @@ def show_map(m, ctx: Context, choice: Choice, filters: Filters, areas, edition: 
             ctx.settings.get("maps.heat_cell_m"),
             ctx.settings.get("maps.heat_bandwidth_m"),
         )
-    if choice.hotspots:
-        st.caption(add_hotspot_layer(m, url, edition, filters, choice.hotspot_unit))
     shown = (["heat"] if choice.heat else []) + (
         [str(choice.hotspot_unit)] if choice.hotspots else []
     )
-    sentences = (
-        accuracy_sentences(
+    sentences = []
+    if shown:
+        until = completeness.until(ctx, filters.kind, filters.sources)
+        cut = hotspot_service.counted(filters, until)
+        if cut.start > cut.end:
+            # as the sidebar does: the last 4 weeks with complete data, said on screen
+            start, end = hotspot_service.default_period(until)
+            cut = Filters(start, end, filters.kind, filters.themes, filters.sources)
+            st.caption(
+                f"De gekozen periode begint na {until:%d-%m-%Y}, de laatste dag met volledige"
+                " gegevens; hotspots en voorspelkracht gelden voor de 4 weken daarvoor."
+            )
+        if choice.hotspots:
+            st.caption(add_hotspot_layer(m, url, edition, cut, choice.hotspot_unit))
+        sentences = accuracy_sentences(
             url,
             edition,
-            filters,
+            cut,
             shown,
             ctx.settings.get("maps.heat_cell_m"),
             ctx.settings.get("maps.heat_bandwidth_m"),
+            until,
         )
-        if shown
-        else []
-    )
     returned = st_folium(
         m,
         key="kaart",
@@ -185,3 +203,28 @@ def exports(
         on_click=ctx.audit,
         args=("export", f"{stem}.png"),
     )
+
+
+def caption(
+    ctx: Context,
+    filters: Filters,
+    table: pd.DataFrame,
+    areas: gpd.GeoDataFrame,
+    measure: str,
+    disclosure: Disclosure,
+    until,
+    unplaced: int,
+) -> tuple[str, str]:
+    """Show the caption under the title (period, completeness, total); return period and it."""
+    previous = filters.previous()
+    kind = vocab.KINDS[filters.kind]
+    period = tables.period_text(kind, filters.start, filters.end, (previous.start, previous.end))
+    text = f"{period}; {complete_sentence(until)}; totaal {total_text(table, disclosure)}"
+    if measure == "per_1000" and population_note(areas):
+        text += f"; {population_note(areas)}"
+    level = str(areas["level"].iloc[0]) if len(areas) else ""
+    if unplaced and not ctx.identity.protected:
+        st.caption(f"{text}; {unplaced} zonder {level} (alleen op hoger niveau bekend)")
+    else:
+        st.caption(text)
+    return period, text

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from oovgeo.analysis.tables import label_groups, until_table
-from oovgeo.analysis.trends import incomplete_note, police_monthly, protect_series
+from oovgeo.analysis.trends import incomplete_note, police_monthly, protect_series, split_tail
 from oovgeo.privacy import Disclosure
 from oovgeo.store.police_repo import load_police
 from oovgeo.ui import Context
@@ -18,23 +18,33 @@ from oovgeo.vocab import KINDS
 
 
 def chart(table: pd.DataFrame, kind: str, split_label: str, disclosure: Disclosure) -> None:
-    """Draw the series with its 12-month mean and last year, and explain the lines."""
+    """Draw the series with its 12-month mean and last year, and explain the lines.
+
+    The incomplete tail (periods after the last complete one) is drawn dashed and lighter,
+    joined to the last complete point, so a partial period never reads as a collapse.
+    """
+    solid, tail = split_tail(table)
     base = alt.Chart(table).encode(
         x=alt.X("periode:T", title=None), color=alt.Color("groep:N", title=split_label)
     )
+    tooltip = ["periode:T", "groep:N", "aantal:Q", "vorig_jaar:Q", "volledig:N"]
+    y = alt.Y("aantal:Q", title=KINDS[kind].lower())
     lines = (
-        base.mark_line(point=True).encode(
-            y=alt.Y("aantal:Q", title=KINDS[kind].lower()),
-            opacity=alt.condition("datum.volledig", alt.value(1.0), alt.value(0.35)),
-            tooltip=["periode:T", "groep:N", "aantal:Q", "vorig_jaar:Q", "volledig:N"],
-        )
+        alt.Chart(solid)
+        .mark_line(point=True)
+        .encode(x="periode:T", y=y, color="groep:N", tooltip=tooltip)
+        + alt.Chart(tail)
+        .mark_line(point=True, strokeDash=[5, 4], opacity=0.4)
+        .encode(x="periode:T", y=y, color="groep:N", tooltip=tooltip)
         + base.mark_line(strokeDash=[6, 3]).encode(y="gemiddelde_12m:Q")
         + base.mark_line(strokeDash=[1, 3], opacity=0.6).encode(y="vorig_jaar:Q")
     )
     st.altair_chart(lines.properties(height=380), width="stretch")
     st.caption(
-        "Doorgetrokken: aantal per periode (vaag = onvolledige periode); gestreept: "
-        "gemiddelde over de afgelopen 12 maanden; gestippeld: dezelfde periode een jaar eerder."
+        "Doorgetrokken: aantal per periode; gestreept en vaag: onvolledige periode (nog niet "
+        "alle gegevens binnen); gestreept: gemiddelde over de afgelopen 12 volledige maanden; "
+        "gestippeld: dezelfde periode een jaar eerder (leeg waar er nog geen volledig jaar "
+        "gegevens is)."
         + (" Aantallen onder de drempel zijn weggelaten." if disclosure.protected else "")
     )
     note = incomplete_note(table)
