@@ -48,20 +48,10 @@ def _kaart(unit: str | None = None):
 def test_hotspots_json_equals_the_page(home, monkeypatch, capsys, unit):
     monkeypatch.setenv("OOVGEO_HOME", str(home))
     at, shown = _kaart(unit)
-    today = date.today()
-    start = today - timedelta(days=27)  # the page's default period, "Laatste 4 weken"
-    out = _cli_json(
-        capsys,
-        "hotspots",
-        "--eenheid",
-        UNIT_OPTION[shown],
-        "--van",
-        start.isoformat(),
-        "--tot",
-        today.isoformat(),
-        "--json",
-    )
-    assert out["periode"] == [start.isoformat(), out["compleet_tot"]]  # cut where complete
+    # without --van/--tot: the page's default period, the 4 weeks up to the completeness date
+    out = _cli_json(capsys, "hotspots", "--eenheid", UNIT_OPTION[shown], "--json")
+    until = date.fromisoformat(out["compleet_tot"])
+    assert out["periode"] == [(until - timedelta(days=27)).isoformat(), out["compleet_tot"]]
     assert set(out["gebieden"][0]) == {"code", "aantal", "z", "p", "p_bh", "klasse"}
     significant = [g for g in out["gebieden"] if g["klasse"] != "niet significant"]
     assert len(significant) > 0
@@ -85,8 +75,8 @@ def test_hotspots_json_equals_the_page(home, monkeypatch, capsys, unit):
     drawn, _ = layers.hotspot_units(
         settings.database_url,
         2025,
-        start,
-        date.fromisoformat(out["compleet_tot"]),
+        date.fromisoformat(out["periode"][0]),
+        until,
         "signals",
         (),
         (),

@@ -35,14 +35,6 @@ def test_groups_are_shown_by_label_and_unknown_codes_stay():
     assert table["groep"].tolist() == ["overlast", "xyz"]
 
 
-def test_until_table_lists_sources_by_label_in_code_order():
-    shown = tables.until_table(
-        {"meldingen": date(2026, 3, 1), "bewoners": date(2026, 2, 1)}, {"meldingen": "Meldingen"}
-    )
-    assert shown.columns.tolist() == ["bron", "laatste datum"]
-    assert shown["bron"].tolist() == ["bewoners", "Meldingen"]
-
-
 def test_own_class_breaks_read_dutch_commas_and_refuse_words():
     assert tables.parse_breaks("20; 5; 2,5; 5") == [2.5, 5.0, 20.0]
     with pytest.raises(ValueError):

@@ -28,14 +28,6 @@ def label_groups(table: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     return table.assign(groep=table["groep"].map(lambda g: labels.get(g, g)))
 
 
-def until_table(until: dict, labels: dict[str, str]) -> pd.DataFrame:
-    """Return, per source (by label), the last date of data."""
-    return pd.DataFrame(
-        [(labels.get(k, k), v) for k, v in sorted(until.items())],
-        columns=["bron", "laatste datum"],
-    )
-
-
 DEFAULT_BREAKS = [5.0, 10.0, 20.0, 50.0]  # the Kaart page's own class breaks to begin with
 
 

@@ -21,7 +21,6 @@ from oovgeo.privacy import hidden_mask
 from oovgeo.store import counts_repo
 from oovgeo.store.counts_repo import Filters
 from oovgeo.store.counts_repo import data_from as data_from  # where the data start
-from oovgeo.store.counts_repo import data_until as data_until  # where the data run to
 from oovgeo.store.db import Connection
 
 # Registries the select boxes read from: label -> pandas period frequency / column.
@@ -137,12 +136,6 @@ def split_tail(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     if not solid_parts:
         return table.iloc[:0], table.iloc[:0]
     return pd.concat(solid_parts), pd.concat(tail_parts)
-
-
-def coverage_end(until: dict[str, date], today: date) -> date:
-    """Return the date up to which all sources have delivered (the earliest 'data runs to')."""
-    dates = [d for d in until.values() if d is not None]
-    return min(min(dates), today) if dates else today
 
 
 def protect_series(table: pd.DataFrame, disclosure) -> pd.DataFrame:

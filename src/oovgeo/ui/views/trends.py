@@ -9,16 +9,21 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from oovgeo.analysis.tables import label_groups, until_table
-from oovgeo.analysis.trends import incomplete_note, police_monthly, protect_series, split_tail
+from oovgeo.analysis.completeness import INTERVENTIONS
+from oovgeo.analysis.tables import label_groups
+from oovgeo.analysis.trends import police_monthly, protect_series, split_tail
 from oovgeo.privacy import Disclosure
 from oovgeo.store.police_repo import load_police
-from oovgeo.ui import Context
+from oovgeo.ui import Context, completeness
 from oovgeo.vocab import KINDS
 
 
-def chart(table: pd.DataFrame, kind: str, split_label: str, disclosure: Disclosure) -> None:
+def chart(
+    table: pd.DataFrame, kind: str, split_label: str, disclosure: Disclosure, note: str = ""
+) -> None:
     """Draw the series with its 12-month mean and last year, and explain the lines.
+
+    ``note`` names the incomplete periods (``analysis.trends.incomplete_note``).
 
     The incomplete tail (periods after the last complete one) is drawn dashed and lighter,
     joined to the last complete point, so a partial period never reads as a collapse.
@@ -47,15 +52,15 @@ def chart(table: pd.DataFrame, kind: str, split_label: str, disclosure: Disclosu
         "gegevens is)."
         + (" Aantallen onder de drempel zijn weggelaten." if disclosure.protected else "")
     )
-    note = incomplete_note(table)
     if note:
         st.info(note)
 
 
-def coverage(until: dict, labels: dict[str, str]) -> None:
-    """Show per source the last date of data."""
-    st.markdown("**Gegevens lopen tot en met**")
-    st.dataframe(until_table(until, labels), hide_index=True)
+def coverage(ctx: Context, kind: str, labels: dict[str, str]) -> None:
+    """Show per source the last date in the data and the date up to which it is complete."""
+    st.markdown("**Gegevens per bron**")
+    named = {**labels, INTERVENTIONS: "Interventies"}
+    st.dataframe(completeness.overview(ctx, kind, named), hide_index=True)
 
 
 def police_context(
