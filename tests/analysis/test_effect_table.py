@@ -76,3 +76,36 @@ def test_effect_tables_put_the_matched_headline_first():
     assert tables.summary.iloc[0]["effect"] == round(float(tables.headline["effect"]), 2)
     assert "p (gecorrigeerd)" in tables.by_theme.columns
     assert "p (gecorrigeerd)" in tables.by_outcome.columns
+
+
+def test_interventions_whose_after_window_runs_past_the_complete_data_are_counted():
+    held = pd.DataFrame({"datum": pd.to_datetime(["2026-01-31", "2026-05-05", "2026-05-06"])})
+    # six calendar months after: 31-07, 05-11 and 06-11; complete up to 05-11-2026
+    until = pd.Timestamp("2026-11-05").date()
+    assert effect_table.after_incomplete(held, 6, until) == 1
+    assert effect_table.after_incomplete(held, 3, until) == 0
+    assert effect_table.incomplete_text(1, until) == (
+        "1 interventie telt nog niet mee: haar periode erna loopt tot na 05-11-2026, de "
+        "laatste dag waarop de signalen compleet zijn."
+    )
+    assert effect_table.incomplete_text(0, until) == ""
+
+
+def test_effect_tables_measure_only_windows_inside_the_period():
+    signals, held = ranked_town(3)
+    signals = signals.assign(wijk_code="W1")
+    held = held.assign(wijk_code="W1")
+    last = max(signals["datum"])
+    cut = (min(signals["datum"]), last - pd.Timedelta(days=120))
+    tables = effect_table.effect_tables(
+        signals,
+        held,
+        fictitious_town().query("level == 'buurt'"),
+        radius_m=250,
+        months=6,
+        themes={},
+        outcomes={},
+        period=cut,
+    )
+    assert max(tables.effects["window_end"]) <= cut[1]
+    assert tables.theme_figures["effect"].notna().all()

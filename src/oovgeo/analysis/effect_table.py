@@ -10,6 +10,7 @@ with p after Benjamini-Hochberg within each table; their verdict follows that ad
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import geopandas as gpd
 import pandas as pd
@@ -56,13 +57,21 @@ DUTCH = {
 
 @dataclass(frozen=True)
 class EffectTables:
-    """The effect per intervention (labelled), the headline row and the tables as shown."""
+    """The effect per intervention (labelled), the headline row and the tables as shown.
+
+    ``summary``, ``by_theme`` and ``by_outcome`` are rounded with Dutch column names, as the
+    page shows them; the ``*_figures`` tables hold the same rows unrounded (English columns),
+    for ``oovgeo effect --json``.
+    """
 
     effects: pd.DataFrame
     headline: pd.Series
     summary: pd.DataFrame
     by_theme: pd.DataFrame
     by_outcome: pd.DataFrame
+    summary_figures: pd.DataFrame
+    theme_figures: pd.DataFrame
+    outcome_figures: pd.DataFrame
 
 
 def shown(table: pd.DataFrame) -> pd.DataFrame:
@@ -81,8 +90,13 @@ def effect_tables(
     themes: dict[str, str],
     outcomes: dict[str, str],
     seed: int = CONTROL_SEED,
+    period: tuple[date, date] | None = None,
 ) -> EffectTables:
-    """Measure the effect of ``held`` on nearby ``signals`` against random control places."""
+    """Measure the effect of ``held`` on nearby ``signals`` against random control places.
+
+    ``period`` is the first and last day the signals cover completely (default: the first and
+    last signal date); only interventions with both windows inside it are measured.
+    """
     effects = effect_per_intervention(
         signals,
         held,
@@ -90,16 +104,19 @@ def effect_tables(
         months=months,
         wijk_of_signal=signals["wijk_code"],
         wijk_of_intervention=held["wijk_code"],
+        period=period,
     )
     places = control_places(
         buurten, len(held), seed=seed, start=held["datum"].min(), end=held["datum"].max()
     )
-    placebo = effect_per_intervention(signals, places, radius_m=radius_m, months=months)
+    placebo = effect_per_intervention(
+        signals, places, radius_m=radius_m, months=months, period=period
+    )
     effects = effects.assign(
         thema=effects["thema"].map(lambda t: themes.get(t, t)),
         uitkomst=effects["uitkomst"].map(lambda u: outcomes.get(u, u or "onbekend")),
     )
-    matched = matched_table(signals, held, radius_m=radius_m, months=months)
+    matched = matched_table(signals, held, radius_m=radius_m, months=months, period=period)
     matched = matched.assign(
         thema=matched["thema"].map(lambda t: themes.get(t, t)),
         uitkomst=matched["uitkomst"].map(lambda u: outcomes.get(u, u or "onbekend")),
@@ -121,6 +138,32 @@ def effect_tables(
         summary=shown(summary[SUMMARY_COLUMNS]),
         by_theme=shown(by_theme[["thema", *GROUP_COLUMNS]]),
         by_outcome=shown(by_outcome[["uitkomst", *GROUP_COLUMNS]]),
+        summary_figures=summary[SUMMARY_COLUMNS],
+        theme_figures=by_theme[["thema", *GROUP_COLUMNS]],
+        outcome_figures=by_outcome[["uitkomst", *GROUP_COLUMNS]],
+    )
+
+
+def after_incomplete(held: pd.DataFrame, months: int, until: date) -> int:
+    """Count the interventions whose "after" window (``months``) ends after ``until``.
+
+    Their effect cannot be measured yet: the days after ``until`` are not complete, and
+    counting them as days without signals would show a drop that is only missing data.
+    """
+    dates = pd.to_datetime(held["datum"], errors="coerce").dropna()
+    return int((dates + pd.DateOffset(months=months) > pd.Timestamp(until)).sum())
+
+
+def incomplete_text(n: int, until: date) -> str:
+    """Return the sentence about interventions left out because their "after" is not complete."""
+    if n == 0:
+        return ""
+    which = (
+        "interventie telt nog niet mee: haar" if n == 1 else "interventies tellen nog niet mee: hun"
+    )
+    return (
+        f"{n} {which} periode erna loopt tot na {until:%d-%m-%Y}, de "
+        "laatste dag waarop de signalen compleet zijn."
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import folium
 import pandas as pd
@@ -11,16 +11,17 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from oovgeo import shortlist
-from oovgeo.analysis import effect_table
+from oovgeo.analysis import completeness, effect_table
 from oovgeo.analysis.effect import CAVEATS
 from oovgeo.analysis.effect import classes as effect_classes
 from oovgeo.maps import add_html, base_map, escape, items_legend_html, to_web_points
 from oovgeo.report import register_table as rt
 from oovgeo.services import register
+from oovgeo.services.effect import EffectError, measure_effect
 from oovgeo.services.operations import USER_ERRORS
 from oovgeo.services.register import stored_text
 from oovgeo.store import shortlist_repo
-from oovgeo.store.records import intervention_points, signal_points
+from oovgeo.store.records import intervention_points
 from oovgeo.ui import loaders, origin, state
 from oovgeo.ui.widgets import table_downloads
 
@@ -29,27 +30,30 @@ NEW = "__nieuw__"
 
 @dataclass(frozen=True)
 class Data:
-    """What the page reads once: interventions (all and filtered), signals, shortlist items."""
+    """What the page reads once: interventions (all and filtered), shortlist items, the choice."""
 
     held_all: pd.DataFrame
     held: pd.DataFrame
-    signals: pd.DataFrame
     items: pd.DataFrame
     names: dict[int, str]
+    start: date
+    end: date
+    themes: tuple[str, ...]
+    outcomes: tuple[str, ...]
 
 
 def read(ctx, start: date, end: date, themes: list[str], outcomes: list[str]) -> Data:
-    """Read the interventions (audited) and the signals around them; show the flash message."""
+    """Read the interventions (audited) and the shortlist items; show the flash message."""
     with ctx.engine.connect() as conn:
         held_all = intervention_points(conn, ctx.identity, start, end)
-        # signals from six months before the first to six months after the last intervention
-        signals = signal_points(conn, ctx.identity, start - timedelta(days=183), end)
     ctx.audit("view_points", "interventieregister", interventies=len(held_all))
     items = shortlist_repo.list_items(ctx.engine, include_closed=True)
     if flash := state.clear("interventies_flash"):
         st.success(flash)
     held = rt.filter_held(held_all, themes, outcomes)
-    return Data(held_all, held, signals, items, rt.item_names(items))
+    return Data(
+        held_all, held, items, rt.item_names(items), start, end, tuple(themes), tuple(outcomes)
+    )
 
 
 def register_section(ctx, data: Data, start: date, end: date) -> None:
@@ -199,28 +203,49 @@ def edit_section(ctx, data: Data, today: date) -> None:
             st.rerun()
 
 
-def effect_section(ctx, data: Data, radius: int, months: int) -> pd.DataFrame:
-    """Show the matched headline, the pooled tables and the method; stop without data."""
-    if data.held.empty or data.signals.empty:
-        st.info("Te weinig gegevens voor een effectmeting.")
-        st.stop()
+def effect_section(ctx, data: Data, radius: int, months: int, today: date) -> pd.DataFrame:
+    """Show the matched headline, the pooled tables and the method; stop without data.
+
+    The figures come from ``services.effect.measure_effect``, as ``oovgeo effect`` prints them.
+    """
     areas = loaders.areas(ctx.settings.database_url, loaders.edition(ctx.settings))
-    tables = effect_table.effect_tables(
-        data.signals,
-        data.held,
-        areas[areas["level"] == "buurt"],
-        radius_m=radius,
-        months=months,
-        themes=ctx.settings.labels("themes"),
-        outcomes=ctx.settings.labels("outcomes"),
-    )
+    try:
+        result = measure_effect(
+            ctx.engine,
+            ctx.settings,
+            data.start,
+            data.end,
+            radius,
+            months,
+            data.themes,
+            data.outcomes,
+            today,
+            identity=ctx.identity,
+            held=data.held_all,
+            buurten=areas,
+        )
+    except EffectError as exc:
+        st.info(str(exc))
+        st.stop()
+    tables = result.tables
     st.markdown(f"**{effect_table.headline_text(tables.headline)}**")
     st.dataframe(tables.summary, hide_index=True)
     st.markdown("**Per thema** (p gecorrigeerd voor het aantal thema's)")
     st.dataframe(tables.by_theme, hide_index=True, width="stretch")
     st.markdown("**Per uitkomst** (p gecorrigeerd voor het aantal uitkomsten)")
     st.dataframe(tables.by_outcome, hide_index=True, width="stretch")
-    st.caption(effect_table.method_text(radius, months))
+    st.caption(
+        " ".join(
+            part
+            for part in (
+                effect_table.method_text(radius, months),
+                f"Signalen geteld tot en met {result.until:%d-%m-%Y} "
+                f"({completeness.sentence(result.until)}).",
+                result.incomplete_text,
+            )
+            if part
+        )
+    )
     return tables.effects
 
 
