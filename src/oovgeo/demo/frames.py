@@ -201,7 +201,10 @@ def _notes(
         f"Interventies: ~{len(interventions['x']) * 365 // len(days)} per jaar in actiedagen "
         "van 1-10 panden bij recente signalen. Geplant effect: in de 6 maanden na een "
         f"interventie valt {EFFECT_REMOVAL:.0%} van de signalen binnen "
-        f"{EFFECT_RADIUS_M:.0f} m weg; op willekeurige plekken is er geen daling.",
+        f"{EFFECT_RADIUS_M:.0f} m weg; op willekeurige plekken is er geen daling. Omdat ook "
+        "vergelijkbare drukke plekken binnen maanden een interventie in de buurt krijgen, is "
+        "het geplante verschil tegenover die plekken kleiner dan die "
+        f"{EFFECT_REMOVAL:.0%} (bij de standaarddemo een verhouding van ongeveer 0,6).",
     ]
     return notes
 
