@@ -315,7 +315,7 @@ def test_xlsx_sheets_headers_and_row_counts(exact):
         "2024 per dag", "2023 per dag", "p-waarde", "p-waarde (gecorrigeerd)",
     ]  # fmt: skip
     assert wijk[0][:7] == ["Wijk", "Thema", "2024", "2023", "Verschil", "Verschil (%)", "Oordeel"]
-    assert "2024 per 1.000 inwoners" in wijk[0] and wijk[0][-1] == "Inwoners"
+    assert "2024 per 1.000 inwoners per jaar" in wijk[0] and wijk[0][-1] == "Inwoners"
     assert len(themes) == 1 + len(exact.by_theme)
     assert len(wijk) == 1 + len(exact.by_wijk_theme)
     summary = [r[0] for r in rows(wb["Samenvatting"]) if r[0]]

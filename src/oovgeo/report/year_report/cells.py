@@ -119,7 +119,7 @@ NUMBER_FORMATS = {
 
 def column_headers(report: YearReport, table: pd.DataFrame) -> dict[str, str]:
     """Dutch column headers of ``table`` (rates per day or per 1.000 inwoners)."""
-    per = "per 1.000 inwoners" if "inwoners" in table.columns else "per dag"
+    per = "per 1.000 inwoners per jaar" if "inwoners" in table.columns else "per dag"
     return {
         "wijk": "Wijk",
         "thema": "Thema",

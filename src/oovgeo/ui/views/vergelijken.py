@@ -83,6 +83,8 @@ def year_report(ctx, all_areas, disclosure: Disclosure, today: date) -> None:
                 wijk_names=names,
                 disclosure=disclosure,
                 until=until,
+                inhabitants=wijk_inhabitants(ctx, year),
+                same_address_days=ctx.settings.get("counting.same_address_days"),
             )
         gemeente = ", ".join(all_areas.loc[all_areas["level"] == "gemeente", "name"]) or "onbekend"
         labels = ctx.settings.labels("sources")
@@ -113,3 +115,13 @@ def year_report(ctx, all_areas, disclosure: Disclosure, today: date) -> None:
         on_click=ctx.audit,
         args=("export", f"jaarrapport_{year}.pdf"),
     )
+
+
+def wijk_inhabitants(ctx, year: int) -> pd.Series:
+    """Inhabitants per wijk code, of the population year nearest to ``year``."""
+    edition = loaders.edition(ctx.settings)
+    areas = loaders.period_areas(
+        ctx.settings.database_url, edition, date(year, 1, 1), date(year, 12, 31)
+    )
+    wijken = areas[areas["level"] == "wijk"]
+    return wijken.set_index("code")["inhabitants"]
