@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 import pandas as pd
 import pytest
 from apptest_support import build_demo_home, open_page
+from cli_support import cli_json
 
 from oovgeo.cli import main
 from oovgeo.config import load_settings
@@ -25,12 +25,6 @@ def home(tmp_path_factory):
     return build_demo_home(tmp_path_factory)
 
 
-def _cli_json(capsys, *args) -> dict:
-    capsys.readouterr()
-    assert main(list(args)) == 0
-    return json.loads(capsys.readouterr().out)
-
-
 def test_compare_json_equals_the_page(home, monkeypatch, capsys):
     monkeypatch.setenv("OOVGEO_HOME", str(home))
     at = open_page("5_Vergelijken.py", "beleid", "analist")
@@ -39,7 +33,7 @@ def test_compare_json_equals_the_page(home, monkeypatch, capsys):
     page = at.dataframe[-1].value
     assert not at.exception
 
-    out = _cli_json(capsys, "compare", "--preset", "laatste-6-weken", "--per-thema", "--json")
+    out = cli_json(capsys, "compare", "--preset", "laatste-6-weken", "--per-thema", "--json")
     rows = pd.DataFrame(out["rijen"])
     assert len(rows) == len(page) > 20
     assert set(rows.columns) >= {
@@ -73,9 +67,9 @@ def test_compare_ends_where_the_data_are_complete(home, monkeypatch, capsys):
     lagging = today - timedelta(days=20)
     complete.set_until(engine, "politie", lagging, actor="t", origin="test", today=today)
     try:
-        out = _cli_json(capsys, "compare", "--preset", "laatste-4-weken", "--json")
+        out = cli_json(capsys, "compare", "--preset", "laatste-4-weken", "--json")
         assert out["compleet_tot"] == lagging.isoformat() == out["periode_a"][1]
-        only_mev = _cli_json(
+        only_mev = cli_json(
             capsys, "compare", "--preset", "laatste-4-weken", "--bron", "meld_een_vermoeden",
             "--json",
         )  # fmt: skip

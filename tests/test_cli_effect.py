@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 
 import pandas as pd
 import pytest
 from apptest_support import build_demo_home, open_page
+from cli_support import cli_json
 
 from oovgeo.access import cli_identity
 from oovgeo.cli import main
@@ -23,12 +23,6 @@ pytestmark = pytest.mark.slow  # starts Streamlit (AppTest)
 @pytest.fixture(scope="module")
 def home(tmp_path_factory):
     return build_demo_home(tmp_path_factory)
-
-
-def _cli_json(capsys, *args) -> dict:
-    capsys.readouterr()
-    assert main(list(args)) == 0
-    return json.loads(capsys.readouterr().out)
 
 
 def _value(v) -> float:
@@ -59,7 +53,7 @@ def test_effect_json_equals_the_page(home, monkeypatch, capsys):
     monkeypatch.setenv("OOVGEO_HOME", str(home))
     at = open_page("7_Interventies.py")  # a coordinator, the page's defaults
     assert not at.exception, at.exception
-    out = _cli_json(capsys, "effect", "--json")
+    out = cli_json(capsys, "effect", "--json")
 
     head = out["kop"]
     assert set(head) >= {"effect", "ci_laag", "ci_hoog", "n_interventies", "oordeel", "zin"}
@@ -92,11 +86,11 @@ def test_after_windows_stop_at_the_completeness_date(home, monkeypatch, capsys):
     settings = load_settings(env={"OOVGEO_HOME": str(home)}, config_file=None)
     engine = ops.open_store(settings)
     today = date.today()
-    before = _cli_json(capsys, "effect", "--json")
+    before = cli_json(capsys, "effect", "--json")
     lagging = today - timedelta(days=60)
     complete.set_until(engine, "politie", lagging, actor="t", origin="test", today=today)
     try:
-        out = _cli_json(capsys, "effect", "--json")
+        out = cli_json(capsys, "effect", "--json")
         assert out["compleet_tot"] == lagging.isoformat()
         # two months more of interventions have no complete "after" window yet
         assert out["niet_compleet"] > before["niet_compleet"]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date, timedelta
 
 import pytest
 from apptest_support import build_demo_home, open_page
+from cli_support import cli_json
 
 from oovgeo import dutch
 from oovgeo.cli import main
@@ -24,12 +24,6 @@ UNIT_OPTION = {"grid": "raster", "buurt": "buurt"}
 @pytest.fixture(scope="module")
 def home(tmp_path_factory):
     return build_demo_home(tmp_path_factory)
-
-
-def _cli_json(capsys, *args) -> dict:
-    capsys.readouterr()
-    assert main(list(args)) == 0
-    return json.loads(capsys.readouterr().out)
 
 
 def _kaart(unit: str | None = None):
@@ -49,7 +43,7 @@ def test_hotspots_json_equals_the_page(home, monkeypatch, capsys, unit):
     monkeypatch.setenv("OOVGEO_HOME", str(home))
     at, shown = _kaart(unit)
     # without --van/--tot: the page's default period, the 4 weeks up to the completeness date
-    out = _cli_json(capsys, "hotspots", "--eenheid", UNIT_OPTION[shown], "--json")
+    out = cli_json(capsys, "hotspots", "--eenheid", UNIT_OPTION[shown], "--json")
     until = date.fromisoformat(out["compleet_tot"])
     assert out["periode"] == [(until - timedelta(days=27)).isoformat(), out["compleet_tot"]]
     assert set(out["gebieden"][0]) == {"code", "aantal", "z", "p", "p_bh", "klasse"}
@@ -97,7 +91,7 @@ def test_hotspots_end_where_the_data_are_complete(home, monkeypatch, capsys):
     lagging = today - timedelta(days=20)
     complete.set_until(engine, "politie", lagging, actor="t", origin="test", today=today)
     try:
-        out = _cli_json(capsys, "hotspots", "--eenheid", "buurt", "--json")
+        out = cli_json(capsys, "hotspots", "--eenheid", "buurt", "--json")
         assert out["compleet_tot"] == lagging.isoformat() == out["periode"][1]
         assert out["periode"][0] == (lagging - timedelta(days=27)).isoformat()
         assert out["pai_weken"][1] <= lagging.isoformat()

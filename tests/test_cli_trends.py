@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import math
 
 import pandas as pd
 import pytest
 from apptest_support import build_demo_home, open_page
+from cli_support import cli_json
 
 from oovgeo.cli import main
 
@@ -20,9 +20,7 @@ def home(tmp_path_factory):
 
 
 def _cli_json(capsys, *args) -> dict:
-    capsys.readouterr()
-    assert main(["trends", *args, "--json"]) == 0
-    return json.loads(capsys.readouterr().out)
+    return cli_json(capsys, "trends", *args, "--json")
 
 
 def _same(page: pd.DataFrame, out: dict) -> None:

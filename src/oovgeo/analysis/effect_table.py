@@ -17,7 +17,7 @@ import pandas as pd
 
 from oovgeo.analysis.effect import classes as effect_classes
 from oovgeo.analysis.effect import control_places, effect_per_intervention, pooled_effect
-from oovgeo.analysis.effect.matched import MATCH_K, matched_effect, matched_table
+from oovgeo.analysis.effect.matched import MATCH_K, MATCHED_COLUMNS, matched_effect, matched_table
 from oovgeo.analysis.effect.pooled import adjusted
 from oovgeo.dutch import number
 
@@ -28,19 +28,7 @@ MATCHED_GROUP = "alle interventies, tegen plekken met evenveel signalen vooraf"
 ALL_GROUP = "alle interventies, tegen de rest van de wijk (zonder matching)"
 CONTROL_GROUP = "willekeurige plekken (controle)"
 SUMMARY_COLUMNS = ["groep", "n_interventions", "effect", "ci_low", "ci_high", "p", "oordeel"]
-GROUP_COLUMNS = [
-    "n_interventions",
-    "n_before",
-    "n_after",
-    "ctrl_before",
-    "ctrl_after",
-    "effect",
-    "ci_low",
-    "ci_high",
-    "p",
-    "p_bh",
-    "oordeel",
-]
+GROUP_COLUMNS = MATCHED_COLUMNS  # the per-theme and per-outcome tables show every matched figure
 DUTCH = {
     "n_interventions": "aantal",
     "ctrl_before": "vergelijkingsplekken ervoor",
