@@ -16,7 +16,6 @@ from oovgeo.access import Identity
 from oovgeo.config import load_settings
 from oovgeo.privacy import (
     Disclosure,
-    complementary_mask,
     format_count,
     hidden_mask,
     primary_mask,
@@ -45,40 +44,35 @@ def identity(role: str) -> Identity:
 # ------------------------------------------------------------------ hand-made tables
 
 
-def test_single_small_cell_takes_the_next_smallest_with_it():
-    # 3 alone would be total minus shown; 7 is the smallest other non-zero cell
-    assert shown([12, 3, 0, 7]) == ["12", "<5", "0", "<5"]
+def test_small_figures_read_below_k_and_nothing_else_is_hidden():
+    # the figures are protected already (weighted counts): each reads the same in every
+    # table, so no second cell is hidden to protect the first and there is no "x"
+    assert shown([12, 3, 0, 7]) == ["12", "<5", "0", "7"]
+    assert shown([2, 2, 30]) == ["<5", "<5", "30"]
     assert total_label(pd.Series([12, 3, 0, 7]), PROTECTED) == "22"
-
-
-def test_small_cells_that_sum_below_k_hide_the_next_cell_too():
-    # 2 + 2 = 4 would be readable from the total, so 30 is hidden as well
-    assert shown([2, 2, 30]) == ["<5", "<5", "<5"]
     assert total_label(pd.Series([2, 2, 30]), PROTECTED) == "34"
 
 
-def test_many_ones_are_not_readable_from_the_total():
-    # five hidden cells summing to 5 would each have to be 1 (zeros are shown): hide 20 too
-    assert shown([1, 1, 1, 1, 1, 20]) == ["<5"] * 6
-
-
-def test_ties_hide_the_first_cell():
-    assert shown([3, 9, 9]) == ["<5", "<5", "9"]
+def test_a_total_below_k_reads_below_k():
+    assert total_label(pd.Series([0, 0, 3]), PROTECTED) == "<5"
+    assert total_label(pd.Series([2, 2, 2]), PROTECTED) == "6"
 
 
 def test_zeros_and_missing_values_stay_visible():
     assert shown([0, 0, 3, None]) == ["0", "0", "<5", ""]
-    # nothing else to hide with: the total itself is small and hidden
-    assert total_label(pd.Series([0, 0, 3]), PROTECTED) == "<5"
 
 
-def test_all_small_cells_with_total_at_least_k_hide_the_total():
-    assert shown([2, 2, 2]) == ["<5", "<5", "<5"]
-    assert total_label(pd.Series([2, 2, 2]), PROTECTED) == "≥5"
-
-
-def test_without_a_total_only_small_cells_are_hidden():
-    assert shown([12, 3, 0, 7], group_total=False) == ["12", "<5", "0", "7"]
+def test_true_range_follows_the_published_rule():
+    # every record counts 0, 1 or 2 times: p means at least ceil(p/2) records, no maximum
+    assert privacy.true_range(0, PROTECTED) == (0, None)
+    assert privacy.true_range(1, PROTECTED) == (1, None)
+    assert privacy.true_range(4, PROTECTED) == (1, None)  # "<5"
+    assert privacy.true_range(5, PROTECTED) == (3, None)
+    assert privacy.true_range(58, PROTECTED) == (29, None)
+    assert privacy.true_range(None, PROTECTED) == (None, None)
+    assert privacy.true_range(float("nan"), PROTECTED) == (None, None)
+    assert privacy.true_range(58, Disclosure.exact()) == (58, 58)
+    assert privacy.true_range(3, Disclosure(protected=True, threshold=3)) == (2, None)
 
 
 def test_thousands_and_configured_threshold():
@@ -102,11 +96,11 @@ def test_columns_are_protected_each_on_their_own_and_others_kept():
     df = pd.DataFrame({"wijk": ["A", "B", "C"], "x": [3, 10, 20], "y": [10, 10, 10]})
     out = suppress_table(df, ["x", "y"], disclosure=PROTECTED)
     assert out["wijk"].tolist() == ["A", "B", "C"]
-    assert out["x"].tolist() == ["<5", "<5", "20"]
+    assert out["x"].tolist() == ["<5", "10", "20"]
     assert out["y"].tolist() == ["10", "10", "10"]
     assert out["x"].dtype == object
     mask = hidden_mask(df, ["x", "y"], PROTECTED)
-    assert mask["x"].tolist() == [True, True, False]
+    assert mask["x"].tolist() == [True, False, False]
     assert not mask["y"].any()
 
 
@@ -115,12 +109,6 @@ def test_primary_mask_shows_zero_and_ignores_missing():
     mask = primary_mask(counts, 5)
     assert mask.tolist() == [False, True, True, False, False]
     assert list(mask.index) == list("abcde")
-
-
-def test_complementary_mask_needs_a_shown_total():
-    counts = pd.Series([12, 3, 0, 7])
-    primary = primary_mask(counts, 5)
-    assert complementary_mask(counts, primary, total_shown=False, threshold=5).equals(primary)
 
 
 def test_format_count():
@@ -139,13 +127,19 @@ def test_disclosure_follows_role_and_settings():
     )
     for role in ("manager", "presentatie"):
         assert Disclosure.for_identity(identity(role), settings) == Disclosure(True, 10, 100)
+        assert Disclosure.for_identity(identity(role), settings).count_share == 0.2
     for role in ("beheerder", "coordinator", "analist"):
         assert Disclosure.for_identity(identity(role), settings) == Disclosure(False, 10, 100)
+        assert Disclosure.for_identity(identity(role), settings).count_share == 0.0
     assert Disclosure.for_identity(None, settings).protected
     assert Disclosure.exact(settings) == Disclosure(False, 10, 100)
     assert Disclosure.exact() == Disclosure(False, 5, 50)
     with pytest.raises(ValueError):
         Disclosure(protected=True, threshold=0)
+    with pytest.raises(ValueError):
+        Disclosure(protected=True, perturbation=0.0)
+    configured = load_settings(env={"OOVGEO_PRIVACY_PERTURBATION_SHARE": "0.3"}, config_file=None)
+    assert Disclosure.from_settings(configured, protected=True).count_share == 0.3
 
 
 # ------------------------------------------------------------------ property tests
@@ -155,37 +149,19 @@ thresholds = st.integers(2, 10)
 
 
 @given(tables, thresholds)
-def test_protected_table_never_reveals_a_small_count(values, k):
+def test_protected_table_shows_no_figure_below_k(values, k):
     disclosure = Disclosure(protected=True, threshold=k)
     marker = f"<{k}"
     texts = shown(values, disclosure)
     hidden = hidden_mask(pd.DataFrame({"n": values}), ["n"], disclosure)["n"].tolist()
     assert [t == marker for t in texts] == hidden
-    for value, text, is_hidden in zip(values, texts, hidden, strict=True):
-        if not is_hidden:
-            assert not 1 <= number(text) < k  # (a) nothing in 1..k-1 is shown
-            assert number(text) == value  # (d) what is shown is true
-    assert all(t == "0" for v, t in zip(values, texts, strict=True) if v == 0)
-
-    nonzero = sum(v > 0 for v in values)
-    if any(hidden) and nonzero >= 2:
-        assert sum(hidden) >= 2  # (b) never one hidden cell alone
-
-    # (c) what a reader computes as "total minus shown"
-    hidden_values = [v for v, h in zip(values, hidden, strict=True) if h]
+    for value, text in zip(values, texts, strict=True):
+        if text == marker:
+            assert 1 <= value < k
+        else:
+            assert number(text) == value and not 1 <= value < k
     total = total_label(pd.Series(values), disclosure)
-    if total not in (marker, f"≥{k}"):
-        assert number(total) == sum(values)
-        shown_sum = sum(number(t) for t in texts if t != marker)
-        remainder = number(total) - shown_sum
-        assert remainder == 0 or remainder >= k
-        # every hidden cell is at least 1, yet each could still be k or more
-        if hidden_values:
-            assert remainder - (len(hidden_values) - 1) >= k
-    else:
-        # the total is hidden only when every non-zero cell is hidden, and it tells the truth
-        assert all(h for v, h in zip(values, hidden, strict=True) if v > 0)
-        assert (sum(values) < k) == (total == marker)
+    assert total == marker if 0 < sum(values) < k else number(total) == sum(values)
 
 
 @given(tables, thresholds)
@@ -198,14 +174,12 @@ def test_exact_table_is_unchanged(values, k):
 @given(
     st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), min_size=1, max_size=40), thresholds
 )
-def test_changes_never_reveal_a_small_difference(pairs, k):
+def test_changes_never_show_beside_a_small_figure(pairs, k):
     a = pd.Series([p[0] for p in pairs])
     b = pd.Series([p[1] for p in pairs])
     mask = suppress_change(a, b, Disclosure(protected=True, threshold=k))
     for (x, y), hide in zip(pairs, mask, strict=True):
-        if not hide:
-            assert not 0 < abs(x - y) < k
-            assert not 0 < x < k and not 0 < y < k
+        assert hide == (0 < x < k or 0 < y < k)
     assert not suppress_change(a, b, Disclosure(protected=False, threshold=k)).any()
 
 
@@ -218,7 +192,7 @@ def test_change_hidden_when_a_side_is_hidden_in_its_table():
 
 def test_change_examples():
     a, b = pd.Series([20, 20, 3, 0, 12]), pd.Series([18, 10, 9, 0, 12])
-    assert suppress_change(a, b, PROTECTED).tolist() == [True, False, True, False, False]
+    assert suppress_change(a, b, PROTECTED).tolist() == [False, False, True, False, False]
 
 
 # ------------------------------------------------------------------ rates

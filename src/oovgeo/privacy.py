@@ -1,10 +1,27 @@
-"""What each audience may see: small-count protection for aggregates (A4, P3).
+"""What each audience may see: protected figures for protected audiences (A4, P3).
 
 Protected audiences (the roles in ``access.PROTECTED_ROLES`` and every partner-meeting output)
-see counts below the threshold *k* as ``"<k"``, no rate where the count is hidden, and no
-total from which a hidden count can be computed back. Rates for areas with fewer than
-``min_inhabitants`` inhabitants are hidden for every audience (CBS practice). The OOV core
-team sees exact figures otherwise.
+never receive an exact count. The method, in two steps (README "Afscherming"):
+
+1. **Perturbed counting, additive.** Every record carries a fixed random record key (as in
+   the cell-key method of the Australian Bureau of Statistics). For protected audiences the
+   database counts a record 0, 1 or 2 times as its key decides: a share q
+   (``privacy.perturbation_share``) counts 0 or 2 times, half each, the rest once
+   (``store.counts_repo.record_weight``). The mean weight is 1, so figures stay unbiased.
+   Unlike the cell-key method, which perturbs each table cell on its own, every protected
+   figure is a *sum of record weights*: tables add up, the same records always give the same
+   figure (in every table and session), and combining any number of tables, filters, periods,
+   means and verdicts yields at most those weighted sums, never a count. Because a record may
+   count 0 times, no protected figure bounds the true count from above.
+2. **Small figures shown as "<k".** A protected figure 1..k-1 reads ``"<k"``; 0 reads 0.
+   This display rule looks at one figure only, so the same figure reads the same everywhere.
+   Rates, shares and changes of a figure shown as ``"<k"`` are blanked.
+
+Every derived figure (totals, means, rates, percentages, differences, verdicts, classes) is
+computed from the protected figures, because the protected figures are all that the counting
+query returns for a protected audience. ``true_range`` gives the true counts a shown figure
+allows under this rule. Rates of areas with fewer than ``min_inhabitants`` inhabitants are
+hidden for every audience (CBS practice). The OOV core team sees exact figures.
 
 Everything here is pure: pandas in, pandas out; no Streamlit, no database. Series passed
 together (counts and their mask, ``a`` and ``b``) are matched by position, not by label.
@@ -14,7 +31,7 @@ Example
 >>> table = pd.DataFrame({"buurt": ["A", "B", "C", "D"], "signalen": [12, 3, 0, 7]})
 >>> shown = suppress_table(table, ["signalen"], disclosure=Disclosure(protected=True))
 >>> shown["signalen"].tolist()
-['12', '<5', '0', '<5']
+['12', '<5', '0', '7']
 """
 
 from __future__ import annotations
@@ -32,9 +49,6 @@ from oovgeo.config import Settings, default
 
 REASON_NO_INHABITANTS = "geen inwonertal bekend"
 REASON_COUNT_HIDDEN = "aantal te klein"
-# Shown for a count hidden only so that a small count elsewhere cannot be computed back:
-# CBS's mark for a secret figure. "<k" there would be untrue.
-HIDDEN_MARK = "x"
 
 
 def reason_few_inhabitants(minimum: int) -> str:
@@ -58,6 +72,8 @@ class Disclosure:
         *k*: counts ``0 < n < k`` are hidden from protected audiences.
     min_inhabitants
         Rates of areas with fewer inhabitants are hidden from everybody.
+    perturbation
+        q: the share of records a protected audience's figures count 0 or 2 times.
 
     Examples
     --------
@@ -70,6 +86,7 @@ class Disclosure:
     protected: bool
     threshold: int = default("privacy.suppression_threshold")
     min_inhabitants: int = default("privacy.min_inhabitants")
+    perturbation: float = default("privacy.perturbation_share")
 
     def __post_init__(self) -> None:
         """Check the limits; raise ValueError for invalid values."""
@@ -77,6 +94,17 @@ class Disclosure:
             raise ValueError("threshold must be at least 1")
         if self.min_inhabitants < 0:
             raise ValueError("min_inhabitants must not be negative")
+        if not 0 < self.perturbation < 1:
+            raise ValueError("perturbation must lie between 0 and 1")
+
+    @property
+    def count_share(self) -> float:
+        """The perturbation the counting query applies: q when protected, else 0 (exact).
+
+        >>> Disclosure(protected=True).count_share, Disclosure.exact().count_share
+        (0.2, 0.0)
+        """
+        return self.perturbation if self.protected else 0.0
 
     @classmethod
     def from_settings(cls, settings: Settings, *, protected: bool) -> Disclosure:
@@ -85,6 +113,7 @@ class Disclosure:
             protected=protected,
             threshold=settings.suppression_threshold,
             min_inhabitants=settings.min_inhabitants,
+            perturbation=settings.perturbation_share,
         )
 
     @classmethod
@@ -114,20 +143,6 @@ def _bools(values: Any) -> np.ndarray:
     return pd.Series(values).to_numpy(dtype=bool, na_value=True, copy=True)
 
 
-def _too_revealing(hidden_values: np.ndarray, threshold: int) -> bool:
-    """Whether hidden cells with these values could be worked out from a shown total.
-
-    Zeros are always shown, so the reader knows each hidden cell is at least 1. With h hidden
-    cells summing to S, one cell is then at most S - (h - 1). The set is safe when that bound
-    reaches k (so "total minus shown" cannot pin a cell below k); one hidden cell alone is
-    never safe, since it equals total minus shown.
-    """
-    values = hidden_values[~np.isnan(hidden_values)]
-    if len(values) == 0:
-        return False
-    return len(values) == 1 or values.sum() - (len(values) - 1) < threshold
-
-
 def primary_mask(counts: pd.Series, threshold: int) -> pd.Series:
     """Cells that are too small to show: ``0 < n < threshold``.
 
@@ -142,115 +157,51 @@ def primary_mask(counts: pd.Series, threshold: int) -> pd.Series:
     return pd.Series((values > 0) & (values < threshold), index=counts.index, dtype=bool)
 
 
-def complementary_mask(
-    counts: pd.Series, hidden: pd.Series, *, total_shown: bool, threshold: int
-) -> pd.Series:
-    """Extend ``hidden`` so no hidden cell can be computed back from a shown total.
-
-    Rule, applied only when a total (or any sum over the cells) is shown: while exactly one
-    cell is hidden, or the hidden cells could still be worked out, also hide the smallest
-    shown non-zero cell (ties: the first one). The hidden cells "could be worked out" when
-    their sum S is below k + (h - 1) for h hidden cells: since zeros are shown, every hidden
-    cell is at least 1, so one of them is at most S - (h - 1), and that must reach k. This
-    implies the plain rule S >= k ("total minus shown" never reveals a number below k) and
-    also covers many small cells, e.g. five hidden 1s summing to exactly 5.
-
-    Zeros and NaN are never hidden. When every non-zero cell is hidden and the rule still
-    fails, the total itself must be hidden: use ``total_label``.
-
-    Parameters
-    ----------
-    counts
-        The cells that add up to the shown total.
-    hidden
-        Cells already hidden, usually ``primary_mask(counts, threshold)``.
-    total_shown
-        Without a shown total nothing is added.
-    threshold
-        *k*, the suppression threshold.
-
-    Returns
-    -------
-    pd.Series of bool
-        The full mask: ``hidden`` plus the complementary cells.
-
-    Examples
-    --------
-    >>> counts = pd.Series([12, 3, 0, 7])
-    >>> complementary_mask(counts, primary_mask(counts, 5), total_shown=True, threshold=5).tolist()
-    [False, True, False, True]
-    """
-    values = _floats(counts)
-    mask = _bools(hidden)
-    if len(mask) != len(values):
-        raise ValueError("counts and hidden differ in length")
-    if total_shown and mask.any():
-        candidates = (i for i in np.argsort(values, kind="stable") if not mask[i] and values[i] > 0)
-        while _too_revealing(values[mask], threshold):
-            nxt = next(candidates, None)
-            if nxt is None:
-                break
-            mask[nxt] = True
-    return pd.Series(mask, index=counts.index, dtype=bool)
-
-
 def hidden_mask(
-    df: pd.DataFrame,
-    count_columns: Sequence[str],
-    disclosure: Disclosure,
-    *,
-    group_total: bool = True,
+    df: pd.DataFrame, count_columns: Sequence[str], disclosure: Disclosure
 ) -> pd.DataFrame:
-    """Which cells of ``count_columns`` a ``suppress_table`` display hides (all False if exact).
+    """Which cells of ``count_columns`` a ``suppress_table`` display shows as ``"<k"``.
 
-    Use it to blank columns computed from the counts (rates, shares, changes): a share of a
-    hidden count reveals the count.
+    All False for exact disclosure. Use it to blank columns computed from the counts (rates,
+    shares, changes): they would show the small figure that the display hides.
 
     Examples
     --------
     >>> df = pd.DataFrame({"n": [12, 3, 0, 7]})
     >>> hidden_mask(df, ["n"], Disclosure(protected=True))["n"].tolist()
-    [False, True, False, True]
+    [False, True, False, False]
     """
     out = pd.DataFrame(False, index=df.index, columns=list(count_columns), dtype=bool)
     if not disclosure.protected:
         return out
-    k = disclosure.threshold
     for column in count_columns:
-        primary = primary_mask(df[column], k)
-        full = complementary_mask(df[column], primary, total_shown=group_total, threshold=k)
-        out[column] = full.to_numpy()
+        out[column] = primary_mask(df[column], disclosure.threshold).to_numpy()
     return out
 
 
 def suppress_table(
-    df: pd.DataFrame,
-    count_columns: Sequence[str],
-    *,
-    disclosure: Disclosure,
-    group_total: bool = True,
+    df: pd.DataFrame, count_columns: Sequence[str], *, disclosure: Disclosure
 ) -> pd.DataFrame:
-    """Return a display copy of ``df`` with small counts hidden for protected audiences.
+    """Return a display copy of ``df`` with small counts shown as ``"<k"`` when protected.
 
-    For protected disclosure each count column becomes text (object dtype): hidden cells read
-    ``"<k"``, the others their number with Dutch thousands separators, missing values ``""``.
-    Each column is protected on its own, its rows being the cells of one column total
-    (``group_total=False`` applies only the primary rule, for tables shown without any sum).
-    Sums across columns are not protected: do not show a row total next to protected counts.
-    For exact disclosure the copy holds the numbers unchanged.
+    The counts must be protected figures already (counted with ``disclosure.count_share``):
+    this only applies the display rule. For protected disclosure each count column becomes
+    text (object dtype): small figures read ``"<k"``, the others their number with Dutch
+    thousands separators, missing values ``""``. For exact disclosure the copy holds the
+    numbers unchanged.
 
     Examples
     --------
     >>> df = pd.DataFrame({"wijk": ["Oost", "West", "Zuid"], "n": [2, 2, 30]})
     >>> suppress_table(df, ["n"], disclosure=Disclosure(protected=True))["n"].tolist()
-    ['<5', '<5', '<5']
+    ['<5', '<5', '30']
     >>> suppress_table(df, ["n"], disclosure=Disclosure.exact())["n"].tolist()
     [2, 2, 30]
     """
     out = df.copy()
     if not disclosure.protected:
         return out
-    mask = hidden_mask(df, count_columns, disclosure, group_total=group_total)
+    mask = hidden_mask(df, count_columns, disclosure)
     k = disclosure.threshold
     for column in count_columns:
         texts = [format_count(n, h, k) for n, h in zip(df[column], mask[column], strict=True)]
@@ -259,11 +210,10 @@ def suppress_table(
 
 
 def total_label(counts: pd.Series, disclosure: Disclosure) -> str:
-    """Return the total of ``counts`` as text, hidden when it would expose hidden cells.
+    """Return the total of ``counts`` as text, ``"<k"`` when protected and below k.
 
-    For protected disclosure the total is hidden when all non-zero cells are hidden and
-    still too few to protect each other (see ``complementary_mask``): ``"<k"`` when the total
-    is below k, else ``"≥k"``.
+    The total of protected figures is itself a protected figure (they add up), so it needs
+    no rule of its own.
 
     Examples
     --------
@@ -271,18 +221,36 @@ def total_label(counts: pd.Series, disclosure: Disclosure) -> str:
     '22'
     >>> total_label(pd.Series([2, 2, 0]), Disclosure(protected=True))
     '<5'
-    >>> total_label(pd.Series([1, 1, 1, 1, 1]), Disclosure(protected=True))
-    '≥5'
     """
-    values = _floats(counts)
-    total = float(np.nansum(values))
+    total = float(np.nansum(_floats(counts)))
     k = disclosure.threshold
-    if disclosure.protected:
-        primary = primary_mask(counts, k)
-        mask = complementary_mask(counts, primary, total_shown=True, threshold=k).to_numpy()
-        if _too_revealing(values[mask], k):
-            return f"<{k}" if total < k else f"≥{k}"
-    return format_count(total, False, k)
+    small = disclosure.protected and 0 < total < k
+    return format_count(total, small, k)
+
+
+def true_range(shown: Any, disclosure: Disclosure) -> tuple[int | None, int | None]:
+    """Return the true counts a shown figure allows under the published rule: ``(min, max)``.
+
+    ``shown`` is the figure before display (a number; None or NaN for "no data"). Exact
+    disclosure: the number itself. Protected: every record counts 0, 1 or 2 times, so a
+    protected figure p means at least ceil(p/2) records and any number above (``None``: no
+    upper bound); ``"<k"`` (p in 1..k-1) means at least 1; 0 means at least 0. No data:
+    ``(None, None)``.
+
+    >>> rule = Disclosure(protected=True)
+    >>> true_range(0, rule), true_range(3, rule), true_range(41, rule)
+    ((0, None), (1, None), (21, None))
+    >>> true_range(41, Disclosure.exact())
+    (41, 41)
+    """
+    if shown is None or pd.isna(shown):
+        return None, None
+    n = int(round(float(shown)))
+    if not disclosure.protected:
+        return n, n
+    if 0 < n < disclosure.threshold:
+        return 1, None
+    return (n + 1) // 2, None
 
 
 def suppress_rates(
@@ -342,19 +310,16 @@ def suppress_change(
 ) -> pd.Series:
     """Rows whose difference ``a - b`` must not be shown to a protected audience.
 
-    Hidden when ``a`` or ``b`` is below k (primary rule) or hidden in its own table
-    (``hidden_a``/``hidden_b``, e.g. from ``hidden_mask``), or when ``0 < |a - b| < k``:
-    two overlapping periods that differ by fewer than k records reveal the records in the
-    part where they do not overlap. Exact disclosure hides nothing.
-
-    The difference also follows from ``a`` and ``b`` themselves: in a flagged row do not
-    show both counts either.
+    Hidden when ``a`` or ``b`` reads ``"<k"`` (or is flagged in ``hidden_a``/``hidden_b``):
+    the difference would give the small figure back. A difference of two protected figures
+    is itself a protected figure (they add up), so nothing else needs hiding. Exact
+    disclosure hides nothing.
 
     Examples
     --------
     >>> suppress_change(pd.Series([20, 20, 3]), pd.Series([18, 10, 9]),
     ...                 Disclosure(protected=True)).tolist()
-    [True, False, True]
+    [False, False, True]
     """
     va, vb = _floats(a), _floats(b)
     if len(va) != len(vb):
@@ -362,8 +327,7 @@ def suppress_change(
     if not disclosure.protected:
         return pd.Series(False, index=a.index, dtype=bool)
     k = disclosure.threshold
-    diff = np.abs(va - vb)
-    mask = primary_mask(a, k).to_numpy() | primary_mask(b, k).to_numpy() | ((diff > 0) & (diff < k))
+    mask = primary_mask(a, k).to_numpy() | primary_mask(b, k).to_numpy()
     for extra in (hidden_a, hidden_b):
         if extra is not None:
             mask |= _bools(extra)

@@ -349,12 +349,12 @@ def test_theme_maps_hide_the_same_cells_as_the_change_tables(demo):
     assert set(shown["oordeel"]) <= LABELS
 
 
-def test_count_texts_mark_small_and_complementary_cells(demo):
+def test_count_texts_mark_small_cells_only(demo):
     _, settings, *_ = demo
     from oovgeo.report.pack import pack_disclosure
 
     d = pack_disclosure(settings)
-    assert count_texts(pd.Series([12, 3, 0, 7]), d) == ["12", "<5", "0", "x"]
+    assert count_texts(pd.Series([12, 3, 0, 7]), d) == ["12", "<5", "0", "7"]
     assert count_texts(pd.Series([12, 30]), d) == ["12", "30"]
 
 

@@ -50,25 +50,26 @@ def _fill(engine):
         _signal(10, date(2026, 3, 1), adres="Markt 2"),
     ]
     with engine.begin() as conn:
-        conn.execute(
-            import_batches.insert(),
-            {
-                "id": 1,
-                "kind": "signals",
-                "filename": "t.csv",
-                "file_sha256": "0" * 64,
-                "profile": "test",
-                "imported_at": datetime(2026, 3, 31, tzinfo=UTC),
-                "imported_by": "test",
-                "rows_in": 10,
-                "inserted": 10,
-                "updated": 0,
-                "rejected": 0,
-                "duplicates": 0,
-                "report": "{}",
-            },
-        )
+        conn.execute(import_batches.insert(), _batch())
         conn.execute(signals.insert(), rows)
+
+
+def _batch() -> dict:
+    return {
+        "id": 1,
+        "kind": "signals",
+        "filename": "t.csv",
+        "file_sha256": "0" * 64,
+        "profile": "test",
+        "imported_at": datetime(2026, 3, 31, tzinfo=UTC),
+        "imported_by": "test",
+        "rows_in": 10,
+        "inserted": 10,
+        "updated": 0,
+        "rejected": 0,
+        "duplicates": 0,
+        "report": "{}",
+    }
 
 
 def test_repeats_at_one_address_count_once_within_n_days(store):
@@ -124,3 +125,30 @@ def test_three_reports_in_five_days_are_one_with_n_7_and_three_with_n_0(store):
     # Kerkstraat 10, 12, 14 March and the postcode record of 10 March (8 days after 2 March)
     assert sorted(all_rows) == [date(2026, 3, 10)] * 2 + [date(2026, 3, 12), date(2026, 3, 14)]
     assert sorted(rows) == [date(2026, 3, 10)] * 2
+
+
+def test_protected_figures_count_each_record_by_its_weight_on_both_backends(store):
+    # P3: 0, 1 or 2 times as the record key says, the same in every grouping
+    engine, _ = store
+    metadata.create_all(engine)
+    keys = [0.01, 0.05, 0.2, 0.5, 0.85, 0.91, 0.97, 0.999]
+    themes = ["woonoverlast", "jeugdoverlast"] * 4
+    rows = [
+        _signal(i, date(2026, 3, 1 + i), thema=t) | {"telsleutel": k}
+        for i, (k, t) in enumerate(zip(keys, themes, strict=True))
+    ]
+    with engine.begin() as conn:
+        conn.execute(import_batches.insert(), _batch())
+        conn.execute(signals.insert(), rows)
+    weights = [counts_repo.record_weight(k, 0.2) for k in keys]
+    assert weights == [0, 0, 1, 1, 1, 2, 2, 2]
+    exact = Filters(START, END)
+    with engine.connect() as conn:
+        assert counts_repo.count_in_area(conn, exact, "wijk", None) == 8
+        protected = exact.counted_as(0.2)
+        assert counts_repo.count_in_area(conn, protected, "wijk", None) == sum(weights)
+        per_theme = counts_repo.count_per_value(conn, protected, "thema", "wijk", None)
+        assert per_theme == {"woonoverlast": 0 + 1 + 1 + 2, "jeugdoverlast": 0 + 1 + 2 + 2}
+        assert sum(per_theme.values()) == sum(weights)  # tables add up
+        [(code, now, before)] = counts_repo.area_counts(conn, protected, "wijk")
+        assert (code, now) == ("WK062201", sum(weights))

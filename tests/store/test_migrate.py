@@ -118,3 +118,17 @@ def test_a_version_2_database_gets_the_population_table(store):
     with upgraded.connect() as conn:
         assert "population" in inspect(conn).get_table_names()
         assert len(conn.execute(select(schema.interventions)).all()) == 1
+
+
+def test_records_of_an_older_database_get_their_own_record_keys(store):
+    # schema 4: every record needs a key, or protected figures would count it exactly
+    engine, _ = store
+    _one_intervention(engine)
+    with writing(engine) as conn:
+        conn.execute(schema.interventions.update().values(telsleutel=None))
+        set_meta(conn, "schema", "3")
+    upgraded = make_engine(_url(engine))
+    with upgraded.connect() as conn:
+        keys = conn.execute(select(schema.interventions.c.telsleutel)).scalars().all()
+    assert len(keys) == 1 and keys[0] is not None and 0 <= keys[0] < 1
+    upgraded.dispose()

@@ -44,12 +44,9 @@ from scipy import stats
 from oovgeo.analysis.dispersion import dispersion_factor, dispersion_note, widened_rate_tests
 from oovgeo.analysis.rates import per_1000_per_year
 from oovgeo.privacy import (
-    HIDDEN_MARK,
     Disclosure,
-    complementary_mask,
     format_count,
     hidden_mask,
-    primary_mask,
     suppress_change,
     suppress_rates,
 )
@@ -295,19 +292,17 @@ def compare_table(
 def protect_comparison(table: pd.DataFrame, disclosure: Disclosure) -> pd.DataFrame:
     """Return a display copy of a ``compare_table`` result for ``disclosure`` (P3).
 
-    For protected disclosure:
+    ``table`` must hold protected figures when ``disclosure`` is protected (counted with
+    ``disclosure.count_share``): every column here is then computed from protected figures,
+    and this function applies the display rules. For protected disclosure:
 
-    - ``a`` and ``b`` become text as ``privacy.suppress_table`` makes it (primary and
-      complementary suppression per column; hidden cells read ``"<k"``).
-    - ``verschil`` and ``verschil_pct`` are blanked where ``privacy.suppress_change`` flags
-      the row (a count hidden, below k, or ``0 < |a - b| < k``). As that function asks, a
-      flagged row never shows both counts: where both would be shown, ``b`` (the reference
-      period) is hidden too, and column ``b`` is re-protected against its total.
-    - ``rate_a`` / ``rate_b`` are blanked where their count is hidden (a rate gives its count
-      back), ``p`` / ``p_fdr`` where either count is hidden (with one count shown the
-      p-value gives the other back).
-    - ``oordeel`` is kept: a label reveals no count. A row whose both counts are hidden
-      reads ``TOO_FEW``, so hidden rows cannot be told apart by their label.
+    - ``a`` and ``b`` become text as ``privacy.suppress_table`` makes it (``"<k"`` below k).
+    - ``verschil`` and ``verschil_pct`` are blanked where ``a`` or ``b`` reads ``"<k"``
+      (``privacy.suppress_change``): the difference would show the small figure.
+    - ``rate_a`` / ``rate_b`` are blanked where their count reads ``"<k"``, ``p`` / ``p_fdr``
+      where either does.
+    - ``oordeel`` is kept: it is computed from protected figures. A row whose both counts
+      read ``"<k"`` reads ``TOO_FEW``.
 
     For every audience, rates of areas with fewer than ``disclosure.min_inhabitants``
     inhabitants (column ``inwoners``, when present) are blanked. Otherwise exact disclosure
@@ -316,9 +311,6 @@ def protect_comparison(table: pd.DataFrame, disclosure: Disclosure) -> pd.DataFr
 
     Examples
     --------
-    West (12 against 10) is hidden so that Zuid (3 against 1) cannot be worked out from the
-    column totals; a cell hidden only to protect another reads ``"x"``.
-
     >>> t = pd.DataFrame({"wijk": ["Noord", "Oost", "West", "Zuid"], "count": [25, 40, 12, 3]})
     >>> u = pd.DataFrame({"wijk": ["Noord", "Oost", "West", "Zuid"], "count": [30, 15, 10, 1]})
     >>> table = compare_table(t, u, keys=["wijk"], days_a=365, days_b=365)
@@ -326,7 +318,7 @@ def protect_comparison(table: pd.DataFrame, disclosure: Disclosure) -> pd.DataFr
     >>> shown[["a", "b", "verschil", "oordeel"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
     [['25', '30', -5, 'binnen normale variatie'],
      ['40', '15', 25, 'significant gestegen'],
-     ['x', 'x', <NA>, 'te weinig meldingen om iets te zeggen'],
+     ['12', '10', 2, 'binnen normale variatie'],
      ['<5', '<5', <NA>, 'te weinig meldingen om iets te zeggen']]
     >>> protect_comparison(table, Disclosure.exact())["a"].tolist()
     ['25', '40', '12', '3']
@@ -339,13 +331,7 @@ def protect_comparison(table: pd.DataFrame, disclosure: Disclosure) -> pd.DataFr
     hidden_a, hidden_b = _hidden_counts(table, disclosure)
 
     for column, hidden in (("a", hidden_a), ("b", hidden_b)):
-        # "<k" only where the count really is small; a count hidden to protect another
-        # cell reads "x" (CBS's secrecy mark), as on the map
-        small = hidden & primary_mask(table[column], k).to_numpy()
-        texts = [
-            HIDDEN_MARK if h and not sm else format_count(n, h, k)
-            for n, h, sm in zip(table[column], hidden, small, strict=True)
-        ]
+        texts = [format_count(n, h, k) for n, h in zip(table[column], hidden, strict=True)]
         out[column] = pd.Series(texts, index=table.index, dtype=object)
 
     change_hidden = suppress_change(
@@ -374,26 +360,9 @@ def protect_comparison(table: pd.DataFrame, disclosure: Disclosure) -> pd.DataFr
 
 
 def _hidden_counts(table: pd.DataFrame, disclosure: Disclosure) -> tuple[np.ndarray, np.ndarray]:
-    """Masks of hidden ``a`` and ``b`` cells, extended so no flagged row shows both counts."""
+    """Masks of the ``a`` and ``b`` cells that read ``"<k"``."""
     mask = hidden_mask(table, COUNT_COLUMNS, disclosure)
-    hidden_a, hidden_b = mask["a"].to_numpy(), mask["b"].to_numpy()
-    if not disclosure.protected:
-        return hidden_a, hidden_b
-    while True:
-        flagged = suppress_change(
-            table["a"],
-            table["b"],
-            disclosure,
-            hidden_a=pd.Series(hidden_a, index=table.index),
-            hidden_b=pd.Series(hidden_b, index=table.index),
-        ).to_numpy()
-        both_shown = flagged & ~hidden_a & ~hidden_b
-        if not both_shown.any():
-            return hidden_a, hidden_b
-        seed = pd.Series(hidden_b | both_shown, index=table.index)
-        hidden_b = complementary_mask(
-            table["b"], seed, total_shown=True, threshold=disclosure.threshold
-        ).to_numpy()
+    return mask["a"].to_numpy(), mask["b"].to_numpy()
 
 
 def _count(value, name: str) -> int:

@@ -12,19 +12,16 @@ import pandas as pd
 
 from oovgeo.analysis.classify import Classes
 from oovgeo.privacy import (
-    HIDDEN_MARK,
     REASON_COUNT_HIDDEN,
     Disclosure,
     format_count,
     hidden_mask,
-    primary_mask,
     suppress_change,
     suppress_rates,
     total_label,
 )
 
 REASON_NO_AREA = "geen oppervlakte bekend"
-REASON_PROTECTS_OTHER = "verborgen zodat een klein aantal elders niet terug te rekenen is"
 REASON_CHANGE_HIDDEN = "verschil te klein om te tonen"
 DENOMINATOR = "Inwoners (noemer)"
 
@@ -49,7 +46,7 @@ def measure_view(table: pd.DataFrame, measure: str, disclosure: Disclosure) -> p
     ...     "per_1000": [12.0, 150.0, 22.2], "per_100ha": [12.0, 6.0, 25.0],
     ...     "change": [2, 2, 0]})
     >>> measure_view(t, "count", Disclosure(protected=True))["weergave"].tolist()
-    ['x', '<5', '20']
+    ['12', '<5', '20']
     """
     hidden = hidden_mask(table, ["count", "prev_count"], disclosure)
     count_hidden = hidden["count"].to_numpy()
@@ -59,14 +56,11 @@ def measure_view(table: pd.DataFrame, measure: str, disclosure: Disclosure) -> p
 
     if measure == "count":
         value = np.where(count_hidden, np.nan, table["count"].to_numpy(dtype=float))
-        small = primary_mask(table["count"], disclosure.threshold).to_numpy() & count_hidden
-        other = count_hidden & ~small  # hidden only to protect a small cell elsewhere
         shown = [
-            HIDDEN_MARK if o else format_count(n, h, disclosure.threshold)
-            for n, h, o in zip(table["count"], small, other, strict=True)
+            format_count(n, h, disclosure.threshold)
+            for n, h in zip(table["count"], count_hidden, strict=True)
         ]
-        reason[small] = REASON_COUNT_HIDDEN
-        reason[other] = REASON_PROTECTS_OTHER
+        reason[count_hidden] = REASON_COUNT_HIDDEN
     elif measure == "per_1000":
         rates, why = suppress_rates(
             table["per_1000"], hidden["count"], table["inhabitants"], disclosure

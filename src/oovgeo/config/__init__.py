@@ -141,6 +141,13 @@ SETTINGS: tuple[Setting, ...] = (
         "2026-11-20}; overrides the latest date in the data (the Gegevens page can too).",
         check=_dates_per_code,
     ),
+    Setting(
+        "privacy.perturbation_share",
+        0.2,
+        "Share of records that protected figures count 0 or 2 times instead of once (half "
+        "each, fixed per record by its record key); between 0,05 and 0,5.",
+        check=_rule(lambda v: 0.05 <= v <= 0.5, "moet tussen 0,05 en 0,5 liggen"),
+    ),
     Setting("privacy.min_inhabitants", 50, "Rates are hidden for areas with fewer inhabitants."),
     Setting("retention.signals_months", 60, "Keep signals this many months after their date."),
     Setting(
@@ -303,6 +310,11 @@ class Settings:
     def suppression_threshold(self) -> int:
         """*k*: counts below it are hidden from protected audiences."""
         return int(self.values["privacy.suppression_threshold"])
+
+    @property
+    def perturbation_share(self) -> float:
+        """Share of records that protected figures count 0 or 2 times (P3)."""
+        return float(self.values["privacy.perturbation_share"])
 
     @property
     def min_inhabitants(self) -> int:

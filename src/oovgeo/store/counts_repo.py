@@ -2,20 +2,27 @@
 
 Every function runs one query and returns plain rows or numbers; the pandas work (tables,
 rates, series) happens in ``oovgeo.analysis``. The database does the counting (GROUP BY), so
-only small results leave it. Nothing here applies disclosure rules.
+only small results leave it.
+
+Protected figures (P3) are counted here too, so that no exact count is ever computed for a
+protected audience: with ``Filters.perturbation`` = q > 0 every record counts 0, 1 or 2 times
+as its record key decides (``record_weight``; 0 and 2 each for a share q/2 of the records).
+Every protected figure is then a sum of fixed record weights: tables add up, the same records
+always give the same figure, and combining any number of tables, filters and periods teaches
+nobody more than those weights. Display rules (``"<k"``) are ``oovgeo.privacy``'s.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select, union_all
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.expression import FromClause
 
-from oovgeo.store.schema import record_table
+from oovgeo.store.schema import RECORD_KEY, record_table
 
 
 @dataclass(frozen=True)
@@ -30,6 +37,8 @@ class Filters:
     # setting counting.same_address_days: a record repeating one of the same theme at the
     # same address within this many days is not counted again (0 = count every record)
     same_address_days: int = 0
+    # P3: 0 counts every record once (exact); q > 0 counts protected figures (see the module)
+    perturbation: float = 0.0
 
     @property
     def days(self) -> int:
@@ -39,14 +48,11 @@ class Filters:
     def previous(self) -> Filters:
         """Return the period of equal length just before this one."""
         end = self.start - timedelta(days=1)
-        return Filters(
-            end - timedelta(days=self.days - 1),
-            end,
-            self.kind,
-            self.themes,
-            self.sources,
-            self.same_address_days,
-        )
+        return replace(self, start=end - timedelta(days=self.days - 1), end=end)
+
+    def counted_as(self, perturbation: float) -> Filters:
+        """Return these filters counting exactly (0) or as protected figures (q > 0)."""
+        return replace(self, perturbation=float(perturbation))
 
 
 def filter_conditions(tbl: FromClause, filters: Filters) -> list:
@@ -68,6 +74,42 @@ def counted_records(conn: Connection, filters: Filters, first: date) -> FromClau
     and id; SQLite and PostgreSQL both have it). Records without an address always count.
     The earlier record may lie before ``first``: the window looks N days further back.
     """
+    base = _deduplicated(conn, filters, first)
+    q = float(filters.perturbation)
+    if q <= 0:
+        return base
+    return _weighted(base, q)
+
+
+def record_weight(key: float | None, perturbation: float) -> int:
+    """How many times a protected figure counts a record with this record key (P3).
+
+    0 for keys below q/2, 2 for keys from 1 - q/2, else 1; the mean weight is 1, so protected
+    figures are unbiased. A record without a key (none should exist) counts once.
+
+    >>> [record_weight(k, 0.2) for k in (0.05, 0.5, 0.95, None)]
+    [0, 1, 2, 1]
+    """
+    if key is None:
+        return 1
+    return int(key >= perturbation / 2) + int(key >= 1 - perturbation / 2)
+
+
+def _weighted(base: FromClause, q: float) -> FromClause:
+    """Each record of ``base`` as many times as its weight (``record_weight``, in SQL).
+
+    UNION ALL of the records of weight >= 1 and, once more, those of weight 2: every COUNT
+    over the result is a protected figure, whatever the caller groups or filters by.
+    """
+    key = func.coalesce(base.c[RECORD_KEY], 0.5)
+    columns = list(base.c)
+    once = select(*columns).where(key >= q / 2)
+    twice = select(*columns).where(key >= 1 - q / 2)
+    return union_all(once, twice).subquery("beschermd")
+
+
+def _deduplicated(conn: Connection, filters: Filters, first: date) -> FromClause:
+    """Return the records from ``first`` (see ``counted_records``) without address repeats."""
     tbl = record_table(filters.kind)
     days = int(filters.same_address_days)
     if days <= 0:

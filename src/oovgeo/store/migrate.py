@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Column, Index, inspect
+from sqlalchemy import Column, Index, bindparam, inspect, select
 from sqlalchemy.engine import Connection
 
 from oovgeo.store import schema
@@ -55,10 +55,23 @@ def _v3_population_table(conn: Connection) -> None:
     schema.population.create(conn, checkfirst=True)
 
 
+def _v4_record_keys(conn: Connection) -> None:
+    """Add the record key and give every existing record its own random key (P3)."""
+    for tbl in (schema.signals, schema.interventions):
+        column = tbl.c[schema.RECORD_KEY]
+        add_column(conn, column)
+        ids = conn.execute(select(tbl.c.id).where(column.is_(None))).scalars().all()
+        update = tbl.update().where(tbl.c.id == bindparam("_id")).values({column: bindparam("_k")})
+        for start in range(0, len(ids), 10_000):
+            chunk = ids[start : start + 10_000]
+            conn.execute(update, [{"_id": i, "_k": schema.new_record_key()} for i in chunk])
+
+
 # version reached -> the step that reaches it
 STEPS: dict[int, Callable[[Connection], None]] = {
     2: _v2_intervention_shortlist_link,
     3: _v3_population_table,
+    4: _v4_record_keys,
 }
 
 

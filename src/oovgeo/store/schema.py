@@ -6,6 +6,8 @@ placement happens in Python with shapely.
 
 from __future__ import annotations
 
+import secrets
+
 from sqlalchemy import (
     Boolean,
     Column,
@@ -25,7 +27,7 @@ from sqlalchemy import (
 
 # Raise with every change to a table and add the step to store/migrate.py: create_all makes
 # missing tables but never changes an existing one.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 metadata = MetaData()
 
@@ -87,6 +89,17 @@ import_batches = Table(
 # 'geocode' (address geocoded), 'geen' (not placeable in the current edition).
 
 
+RECORD_KEY = "telsleutel"
+
+
+def new_record_key() -> float:
+    """Return a fresh record key: uniform in [0, 1), from the operating system's randomness.
+
+    Not derived from the record's content or id, so nobody can compute it from the data.
+    """
+    return secrets.randbelow(2**32) / 2**32
+
+
 def _placed_columns() -> list[Column]:
     return [
         Column("datum", Date, nullable=False),
@@ -104,6 +117,10 @@ def _placed_columns() -> list[Column]:
         Column("row_hash", String(64), nullable=False),
         Column("keep_until", Date, nullable=False),
         Column("version", Integer, nullable=False, default=1),
+        # P3: the record key (schema 4), drawn once at insert and never changed. It decides
+        # whether protected figures count this record 0, 1 or 2 times (privacy.record_weight).
+        # Nullable only so that the migration can add it; the migration fills every row.
+        Column(RECORD_KEY, Float, default=new_record_key),
     ]
 
 

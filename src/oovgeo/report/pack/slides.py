@@ -18,11 +18,9 @@ from oovgeo.meetings import (
     dutch_period,
 )
 from oovgeo.privacy import (
-    HIDDEN_MARK,
     Disclosure,
     format_count,
     hidden_mask,
-    primary_mask,
     total_label,
 )
 from oovgeo.report.pack.choices import focus_wijk, main_themes, wijk_theme_comparison, wijk_verdicts
@@ -60,8 +58,8 @@ def _period_line(data: PackData) -> str:
 def _hidden_note(data: PackData) -> str:
     k = data.k
     return (
-        f"Aantallen onder {k} staan als <{k}; x = verborgen zodat een klein aantal elders niet "
-        "terug te rekenen is."
+        f"Aantallen onder {k} staan als <{k}. Alle aantallen zijn afgeschermd: elke melding telt "
+        "0, 1 of 2 keer (zie Verantwoording)."
     )
 
 
@@ -239,21 +237,14 @@ def slide_focus(data: PackData, verdicts: pd.DataFrame, shown: pd.DataFrame) -> 
 
 
 def count_texts(counts: pd.Series, disclosure: Disclosure) -> list[str]:
-    """Protected display texts of one column of counts that sums to a shown total.
-
-    As on the map: ``"<k"`` for a small count, ``"x"`` for a count hidden only so that a small
-    one cannot be computed back from the total (``"<k"`` would be untrue there).
+    """Protected display texts of one column of protected figures: ``"<k"`` below k.
 
     >>> count_texts(pd.Series([12, 3, 0, 7]), Disclosure(protected=True))
-    ['12', '<5', '0', 'x']
+    ['12', '<5', '0', '7']
     """
     values = counts.reset_index(drop=True)
     hidden = hidden_mask(values.to_frame("n"), ["n"], disclosure)["n"].to_numpy()
-    small = primary_mask(values, disclosure.threshold).to_numpy()
-    return [
-        HIDDEN_MARK if h and not sm else format_count(n, h, disclosure.threshold)
-        for n, h, sm in zip(values, hidden, small, strict=True)
-    ]
+    return [format_count(n, h, disclosure.threshold) for n, h in zip(values, hidden, strict=True)]
 
 
 def slide_interventions(data: PackData) -> Slide:
