@@ -32,3 +32,26 @@ LOCATION_NOTE = (
 # The two kinds of records and their plural labels.
 KINDS = {"signals": "Signalen", "interventions": "Interventies"}
 LEVELS = {"wijk": "Wijken", "buurt": "Buurten"}
+
+
+def protection_note(threshold: int, share: float) -> str:
+    """Return "Hoe lees ik dit?": the disclosure method in plain Dutch (screen and slides, P3).
+
+    >>> protection_note(5, 0.2).startswith("Hoe lees ik dit? ")
+    True
+    """
+    percent = f"{share * 100:.0f}".replace(".", ",")
+    half = f"{share * 50:.0f}".replace(".", ",")
+    return (
+        "Hoe lees ik dit? Deze cijfers zijn afgeschermd, zodat niemand uit een combinatie van "
+        "tabellen, filters of perioden een melding of een persoon kan terugvinden. Elke melding "
+        f"heeft een vaste, willekeurige sleutel; daardoor telt {percent} % van de meldingen niet "
+        f"één maar nul keer ({half} %) of twee keer ({half} %). Gemiddeld klopt elk cijfer, en "
+        "hetzelfde gebied, thema en dezelfde periode geven altijd hetzelfde cijfer; kleine "
+        "cijfers kunnen een paar hoger of lager uitvallen. Cijfers van 1 tot en met "
+        f"{threshold - 1} staan als <{threshold}. 0 betekent: geen meldingen, of een enkele "
+        "melding die nul keer telt; 'geen gegevens' betekent dat er voor die periode of dat "
+        "gebied niets is aangeleverd of bekend. Totalen, gemiddelden, verschillen en "
+        "oordelen zijn berekend uit de afgeschermde cijfers. Het OOV-team werkt met de "
+        "exacte aantallen."
+    )
