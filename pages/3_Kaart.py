@@ -32,10 +32,10 @@ chosen = sidebar_filters(
 )
 sources = chosen.sources if kind == "signals" else ()
 repeats = ctx.settings.get("counting.same_address_days")
-filters = Filters(chosen.start, chosen.end, kind, chosen.themes, sources, repeats)
-counts, unplaced = loaders.area_counts(
-    url, level, filters.start, filters.end, kind, filters.themes, filters.sources, repeats
+filters = Filters(chosen.start, chosen.end, kind, chosen.themes, sources, repeats).counted_as(
+    disclosure.count_share  # P3: protected audiences get protected figures only
 )
+counts, unplaced = loaders.area_counts(url, level, filters)
 all_areas = loaders.period_areas(url, edition, filters.start, filters.end)
 areas = all_areas[all_areas["level"] == level].reset_index(drop=True)
 table = area_table(areas, counts, days=period_days(filters.start, filters.end))

@@ -53,6 +53,7 @@ try:
         today=today,
         areas=all_areas,
         until=until,
+        count_share=disclosure.count_share,  # P3: protected audiences get protected figures
     )
 except ComparisonError as exc:
     st.warning(str(exc))

@@ -119,7 +119,7 @@ def protected_theme_table() -> pd.DataFrame:
 
 def protected_wijk_table() -> pd.DataFrame:
     table = exact_wijk_table()
-    table["a"] = pd.Series(["30", "<5", "50", "x", "<5", "60"], dtype=object)  # x: complementary
+    table["a"] = pd.Series(["30", "<5", "50", "10", "<5", "60"], dtype=object)
     table["b"] = pd.Series(["10", "<5", "20", "<5", "<5", "95"], dtype=object)
     table["verschil"] = pd.array([20, pd.NA, 30, pd.NA, pd.NA, -35], dtype="Int64")
     changed = table["verschil"].isna().to_numpy()
@@ -262,14 +262,14 @@ def test_notes_say_data_date_sources_method_and_disclosure(exact, protected):
         "(Benjamini-Hochberg)"
     ) in METHOD_NOTE
     assert not any("<5" in n for n in exact.notes)
-    assert any("aantallen onder 5 als <5" in n for n in protected.notes)
+    assert any(n.startswith("Hoe lees ik dit?") and "staan als <5" in n for n in protected.notes)
     assert protected.protected and not exact.protected
     assert protected.notes[-1].startswith("De politiecijfers van december")
 
 
 def test_disclosure_note_follows_the_threshold():
     report = make_report(True, disclosure=Disclosure(protected=True, threshold=10))
-    assert any("aantallen onder 10 als <10" in n for n in report.notes)
+    assert any("staan als <10" in n for n in report.notes)
 
 
 def test_title_and_dutch_date(exact):
@@ -404,7 +404,7 @@ def test_xlsx_protected_has_no_numbers_at_all(protected):
     wijk = rows(wb["Per wijk en thema"])
     header = wijk[0]
     a, b, d = header.index("2024"), header.index("2023"), header.index("Verschil")
-    assert [r[a] for r in wijk[1:]] == ["30", "<5", "50", "x", "<5", "60"]
+    assert [r[a] for r in wijk[1:]] == ["30", "<5", "50", "10", "<5", "60"]
     assert [r[b] for r in wijk[1:]] == ["10", "<5", "20", "<5", "<5", "95"]
     assert [r[d] for r in wijk[1:]] == ["20", None, "30", None, None, "\u221235"]
     for r in wijk[1:]:
@@ -414,7 +414,7 @@ def test_xlsx_protected_has_no_numbers_at_all(protected):
 
 def test_xlsx_protected_summary_has_the_disclosure_note(protected):
     summary = [r[0] for r in rows(workbook(protected)["Samenvatting"]) if r[0]]
-    assert any("aantallen onder 5 als <5" in s for s in summary)
+    assert any(s.startswith("Hoe lees ik dit?") and "staan als <5" in s for s in summary)
 
 
 # --- PDF tables ----------------------------------------------------------------------------
@@ -504,7 +504,7 @@ def test_pdf_protected_text_shows_less_than_five_and_no_small_numbers(protected_
     assert "<5" in texts
     assert "niet getoond" in [t.strip() for t in texts]
     assert not [t for t in texts if SMALL.match(t.strip().lstrip("\u2212"))]
-    assert any("aantallen onder 5 als <5" in t for t in texts)
+    assert any("staan als <5" in t for t in texts)
 
 
 def test_pdf_exact_text_shows_the_small_numbers(exact_pdf):

@@ -24,7 +24,14 @@ from oovgeo.vocab import FALL, RISE
 def _significant(engine, settings, preset: str, until: date | None) -> tuple[int, object]:
     pair = PRESETS[preset](until or TODAY)
     result = compare_periods(
-        engine, settings, pair, kind="signals", level="wijk", today=TODAY, until=until
+        engine,
+        settings,
+        pair,
+        kind="signals",
+        level="wijk",
+        today=TODAY,
+        until=until,
+        count_share=0.0,
     )
     verdicts = result.table["oordeel"]
     return int(verdicts.isin([RISE, FALL]).sum()), result
@@ -50,7 +57,14 @@ def test_counting_to_today_would_call_the_lag_a_fall(lagged, lag):
     engine, settings = lagged({"meld_een_vermoeden": lag})
     pair = PRESETS[SIX_WEEKS](TODAY)
     naive = compare_periods(
-        engine, settings, pair, kind="signals", level="wijk", today=TODAY, until=TODAY
+        engine,
+        settings,
+        pair,
+        kind="signals",
+        level="wijk",
+        today=TODAY,
+        until=TODAY,
+        count_share=0.0,
     )
     assert (naive.table["oordeel"] == FALL).sum() >= 6
 
@@ -108,4 +122,5 @@ def test_a_period_with_no_complete_day_is_refused(lagged):
             level="wijk",
             today=TODAY,
             until=TODAY - timedelta(days=60),
+            count_share=0.0,
         )

@@ -8,7 +8,7 @@ Returns raw counts; the page passes every table through ``oovgeo.privacy`` for i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import geopandas as gpd
@@ -95,8 +95,9 @@ def area_profile(
     peers = areas[areas["level"] == level]
     n_peers = max(len(peers), 1)
 
-    signals = Filters(filters.start, filters.end, "signals", filters.themes, filters.sources)
-    interventions = Filters(filters.start, filters.end, "interventions", filters.themes)
+    # replace keeps the audience's counting (filters.perturbation, P3)
+    signals = replace(filters, kind="signals")
+    interventions = replace(filters, kind="interventions", sources=(), same_address_days=0)
     here = counts_repo.count_in_area(conn, signals, level, code)
     total = counts_repo.count_in_area(conn, signals, level, None)
     here_prev = counts_repo.count_in_area(conn, signals.previous(), level, code)

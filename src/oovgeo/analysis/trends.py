@@ -139,11 +139,11 @@ def split_tail(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def protect_series(table: pd.DataFrame, disclosure) -> pd.DataFrame:
-    """Hide small counts per period across its groups (and what would give them away).
+    """Blank the figures below k of a series of protected figures (display rule, P3).
 
-    Within one period the groups add up to a total anyone can read off the chart, so the
-    complementary rule applies per period. The comparison lines (rolling mean, last year)
-    are averages or counts of other periods; ``vorig_jaar`` is protected the same way.
+    The counts must be protected figures already (``Filters.perturbation``): the rolling
+    mean and last year's value are computed from them, so nothing here needs hiding beyond
+    what reads "<k". The mean is rounded to one decimal: it is a derived figure.
     """
     if not disclosure.protected:
         return table
@@ -155,9 +155,8 @@ def protect_series(table: pd.DataFrame, disclosure) -> pd.DataFrame:
             counts = values.loc[rows.index].fillna(0).astype(int).to_frame(column)
             mask.loc[rows.index] = hidden_mask(counts, [column], disclosure)[column].to_numpy()
         out[column] = values.where(~mask)
-    out["gemiddelde_12m"] = out["gemiddelde_12m"].where(
-        out["gemiddelde_12m"] >= disclosure.threshold
-    )
+    mean = out["gemiddelde_12m"].astype(float).round(1)
+    out["gemiddelde_12m"] = mean.where(mean >= disclosure.threshold)
     return out
 
 

@@ -38,8 +38,10 @@ def year_tables(
     pair = last_year_vs_year_before(date(year, 12, 31))
     if until is not None and until.year == year and until < pair.a_end:
         pair = this_year_vs_last(until)
-    a = Filters(pair.a_start, pair.a_end, kind, same_address_days=same_address_days)
-    b = Filters(pair.b_start, pair.b_end, kind, same_address_days=same_address_days)
+    # P3: a protected audience's report is computed from protected figures only
+    q = disclosure.count_share
+    a = Filters(pair.a_start, pair.a_end, kind, same_address_days=same_address_days).counted_as(q)
+    b = Filters(pair.b_start, pair.b_end, kind, same_address_days=same_address_days).counted_as(q)
     days_a, days_b = a.days, b.days
 
     by_theme = compare_table(

@@ -134,6 +134,7 @@ def cmd_compare(args, settings) -> int:
             per_theme=args.per_thema,
             today=today,
             until=until,
+            count_share=0.0,  # the command line is the core team's: exact figures
         )
     except ComparisonError as exc:
         raise AnalysisInputError(str(exc)) from None

@@ -59,6 +59,7 @@ def compare_periods(
     today: date,
     areas: pd.DataFrame | None = None,
     until: date | None = None,
+    count_share: float,
 ) -> Comparison:
     """Count and test period a against period b per area (and theme) of ``level``.
 
@@ -66,7 +67,10 @@ def compare_periods(
     ``areas`` (code, name, inhabitants) names the rows and gives the rates their denominator;
     the page passes its cached copy, and without it the active edition is read with the
     population of the year nearest to period a (``rates.with_period_population``). ``until``
-    is the completeness date when the caller already has it (else it is read). Raises
+    is the completeness date when the caller already has it (else it is read).
+    ``count_share`` is ``Disclosure.count_share``: 0 counts exactly, q > 0 protected figures
+    (P3) for both periods and for the past windows that estimate the dispersion, so the
+    perturbation's extra variance (a factor of about 1 + q) is in the dispersion factor. Raises
     ``ComparisonError`` when a period holds no complete day (or no whole police month).
     """
     sources = tuple(sources) if kind == "signals" else ()
@@ -91,7 +95,7 @@ def compare_periods(
         repeat_days = settings.get("counting.same_address_days")
 
         def count(start: date, end: date):
-            filters = Filters(start, end, kind, tuple(themes), sources, repeat_days)
+            filters = Filters(start, end, kind, tuple(themes), sources, repeat_days, count_share)
             return grouped_counts(conn, filters, keys)
 
         with engine.connect() as conn:

@@ -89,6 +89,7 @@ def trend_series(
         tuple(themes),
         sources,
         same_address_days=settings.get("counting.same_address_days"),
+        perturbation=disclosure.count_share,  # P3: every point, mean and total protected
     )
     with engine.connect() as conn:
         daily = daily_counts(conn, query, split, first_day - timedelta(days=LOOKBACK_DAYS))

@@ -47,18 +47,11 @@ def period_areas(database_url: str, edition: int, start: date, end: date) -> gpd
 
 
 @st.cache_data(ttl=TTL, max_entries=128, show_spinner=False)
-def area_counts(
-    database_url: str,
-    level: str,
-    start: date,
-    end: date,
-    kind: str,
-    themes: tuple[str, ...],
-    sources: tuple[str, ...],
-    same_address_days: int = 0,
-) -> tuple[pd.DataFrame, int]:
-    """Return the counts per area and the number of unplaced records (cached)."""
-    filters = Filters(start, end, kind, themes, sources, same_address_days)
+def area_counts(database_url: str, level: str, filters: Filters) -> tuple[pd.DataFrame, int]:
+    """Return the counts per area and the number of unplaced records (cached per filters).
+
+    ``filters.perturbation`` decides exact or protected figures (P3), and keys the cache.
+    """
     with ops.engine_for_url(database_url).connect() as conn:
         return counts_by_area(conn, filters, level), unplaced_count(conn, filters, level)
 

@@ -102,13 +102,13 @@ def period_days(period: tuple[date, date]) -> int:
     return (period[1] - period[0]).days + 1
 
 
-def _grid_counts(conn, grid: list[tuple[date, date]]) -> pd.DataFrame:
+def _grid_counts(conn, grid: list[tuple[date, date]], perturbation: float) -> pd.DataFrame:
     """Signals per grid period and theme, only those placed in a wijk.
 
     Only records with a wijk: then a theme's total of a period is exactly the sum of the
-    wijk cells of its map, which the map's complementary suppression already assumes known.
+    wijk cells of its map (protected figures add up).
     """
-    daily = signal_counts_per_day(conn, grid[0][0], grid[-1][1])
+    daily = signal_counts_per_day(conn, grid[0][0], grid[-1][1], perturbation)
     starts = np.array([np.datetime64(s) for s, _ in grid])
     days = pd.to_datetime(daily["datum"]).to_numpy(dtype="datetime64[D]")
     daily["periode"] = np.searchsorted(starts, days, side="right") - 1
@@ -142,16 +142,18 @@ def load_data(
     """
     period = pack_period(meeting, meeting_date, start)
     grid = period_grid(meeting, period)
+    disclosure = pack_disclosure(settings)
+    q = disclosure.count_share  # P3: every count of every pack is a protected figure
     with engine.connect() as conn:
         edition = active_edition(conn, settings.get("boundaries.edition"))
         if edition is None:
             raise PackError("er zijn nog geen gebiedsgrenzen geladen")
         areas = load_areas(conn, edition)
         keys = ["wijk_code", "thema"]
-        a_counts = grouped_counts(conn, Filters(*period), keys)
-        b_counts = grouped_counts(conn, Filters(*grid[-2]), keys)
-        counts = _grid_counts(conn, grid)
-        interventions = intervention_outcome_counts(conn, *period)
+        a_counts = grouped_counts(conn, Filters(*period, perturbation=q), keys)
+        b_counts = grouped_counts(conn, Filters(*grid[-2], perturbation=q), keys)
+        counts = _grid_counts(conn, grid, q)
+        interventions = intervention_outcome_counts(conn, *period, q)
         configured = settings.get("data.complete_until")
         until = {
             s: c.until
@@ -176,7 +178,7 @@ def load_data(
         meeting=meeting,
         meeting_date=meeting_date,
         audience=audience,
-        disclosure=pack_disclosure(settings),
+        disclosure=disclosure,
         period=period,
         grid=grid,
         areas=areas,

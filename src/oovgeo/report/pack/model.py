@@ -126,8 +126,4 @@ def audience_for(meeting: MeetingType, identity: Identity | None = None) -> str:
 
 def pack_disclosure(settings: Settings) -> Disclosure:
     """Every pack is protected, whatever the audience (slides leave the building)."""
-    return Disclosure(
-        protected=True,
-        threshold=int(settings.get("privacy.suppression_threshold")),
-        min_inhabitants=int(settings.get("privacy.min_inhabitants")),
-    )
+    return Disclosure.from_settings(settings, protected=True)

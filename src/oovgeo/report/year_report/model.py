@@ -15,7 +15,7 @@ import pandas as pd
 
 from oovgeo import dutch
 from oovgeo.privacy import Disclosure
-from oovgeo.vocab import METHOD_NOTE, TOO_FEW, VERDICTS
+from oovgeo.vocab import METHOD_NOTE, TOO_FEW, VERDICTS, protection_note
 
 NO_SIGNIFICANT = "Geen significante veranderingen per wijk en thema."
 
@@ -101,17 +101,12 @@ def _check_table(table: pd.DataFrame, keys: Sequence[str], name: str, *, protect
 
 
 def disclosure_note(disclosure: Disclosure) -> str:
-    """Return the sentence that explains small-count protection (P3).
+    """Return the "Hoe lees ik dit?" note on the protected figures (P3).
 
-    >>> disclosure_note(Disclosure(protected=True))[:38]
-    'Privacy: aantallen onder 5 als <5 weer'
+    >>> disclosure_note(Disclosure(protected=True))[:30]
+    'Hoe lees ik dit? Deze cijfers '
     """
-    k = disclosure.threshold
-    return (
-        f"Privacy: aantallen onder {k} als <{k} weergegeven; een aantal dat alleen verborgen is "
-        "zodat een klein aantal elders niet terug te rekenen is, staat als x. Verschillen, "
-        "percentages en p-waarden die een verborgen aantal zouden prijsgeven zijn weggelaten."
-    )
+    return protection_note(disclosure.threshold, disclosure.perturbation)
 
 
 def build_year_report(
