@@ -68,7 +68,7 @@ spread = " ".join(
     filter(None, [table.attrs.get("spreiding_tekst", ""), population_note(all_areas)])
 )
 st.caption(f"{kinds[kind]}: {result.pair.text()}.{complete_note} {METHOD_SENTENCE} {spread}")
-vergelijken.verdict_counts(shown)
+vergelijken.verdict_counts(shown, disclosure)
 if not per_theme:
     vergelijken.verdict_map(ctx, shown, all_areas, edition, level)
 

@@ -101,6 +101,44 @@ def test_protected_role_gets_blocks_no_layers_and_no_small_numbers(demo, monkeyp
         assert not counts.isin(["1", "2", "3", "4"]).any()
 
 
+def _weighted_total(engine, start: date, end: date) -> tuple[int, int]:
+    """(exact, protected) signals placed in a wijk, computed here from the record keys."""
+    from sqlalchemy import text
+
+    from oovgeo.store.counts_repo import record_weight
+
+    with engine.connect() as conn:
+        keys = conn.execute(
+            text(
+                "SELECT telsleutel FROM signals WHERE datum >= :s AND datum <= :e "
+                "AND wijk_code IS NOT NULL"
+            ),
+            {"s": start, "e": end},
+        ).scalars()
+        weights = [record_weight(k, 0.2) for k in keys]
+    return len(weights), sum(weights)
+
+
+def test_manager_sees_protected_figures_and_how_to_read_them(demo, monkeypatch):
+    # P3 (issue 13): the manager's total is the sum of record weights, not the exact count
+    home, engine = demo
+    monkeypatch.setenv("OOVGEO_HOME", str(home))
+    at = _page(home, "manager")
+    assert not at.exception
+    assert [e.label for e in at.expander if e.label.startswith("Hoe lees ik dit?")]
+    first, last = (
+        datetime.strptime(d, "%d-%m-%Y").date()
+        for d in at.sidebar.selectbox[0].value.split(" t/m ")
+    )
+    exact, protected = _weighted_total(engine, first, last)
+    assert exact != protected  # else this test could not tell them apart
+    caption = next(c.value for c in at.caption if "totaal" in c.value)
+    shown = int(re.search(r"totaal ([\d.]+)", caption).group(1).replace(".", ""))
+    assert shown == protected
+    core = _page(home, "analist")
+    assert not [e.label for e in core.expander if e.label.startswith("Hoe lees ik dit?")]
+
+
 def test_core_team_gets_free_periods_and_layers(demo, monkeypatch):
     home, _ = demo
     monkeypatch.setenv("OOVGEO_HOME", str(home))

@@ -32,6 +32,7 @@ from oovgeo.ui.layers import (
     best_unit,
 )
 from oovgeo.ui.profile import show_profile
+from oovgeo.ui.protection import how_to_read
 from oovgeo.ui.widgets import table_downloads
 
 
@@ -227,4 +228,5 @@ def caption(
         st.caption(f"{text}; {unplaced} zonder {level} (alleen op hoger niveau bekend)")
     else:
         st.caption(text)
+    how_to_read(disclosure)  # P3: what a protected figure means
     return period, text

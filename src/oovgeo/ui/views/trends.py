@@ -15,6 +15,7 @@ from oovgeo.analysis.trends import police_monthly, protect_series, split_tail
 from oovgeo.privacy import Disclosure
 from oovgeo.store.police_repo import load_police
 from oovgeo.ui import Context, completeness
+from oovgeo.ui.protection import how_to_read
 from oovgeo.vocab import KINDS
 
 
@@ -28,6 +29,7 @@ def chart(
     The incomplete tail (periods after the last complete one) is drawn dashed and lighter,
     joined to the last complete point, so a partial period never reads as a collapse.
     """
+    how_to_read(disclosure)  # P3: what a protected figure means
     solid, tail = split_tail(table)
     base = alt.Chart(table).encode(
         x=alt.X("periode:T", title=None), color=alt.Color("groep:N", title=split_label)

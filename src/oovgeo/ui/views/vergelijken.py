@@ -17,6 +17,7 @@ from oovgeo.report.year_report import build_year_report
 from oovgeo.report.year_report import to_pdf as year_pdf
 from oovgeo.report.year_report import to_xlsx as year_xlsx
 from oovgeo.ui import completeness, loaders
+from oovgeo.ui.protection import how_to_read
 from oovgeo.vocab import FALL, NORMAL, RISE, TOO_FEW
 
 
@@ -33,8 +34,9 @@ def chosen_pair(choice: str, until: date) -> PeriodPair:
     return before_after(moment, until)
 
 
-def verdict_counts(shown: pd.DataFrame) -> None:
-    """Show how many rows have each verdict."""
+def verdict_counts(shown: pd.DataFrame, disclosure: Disclosure) -> None:
+    """Show how many rows have each verdict, and for protected figures how to read them."""
+    how_to_read(disclosure)
     m1, m2, m3, m4 = st.columns(4)
     verdicts = shown["oordeel"].value_counts()
     m1.metric("Significant gestegen", int(verdicts.get(RISE, 0)))
