@@ -61,7 +61,9 @@ def test_policy_staff_compare_years_and_get_honest_labels(home, monkeypatch):
     assert (at.dataframe[-1].value["oordeel"] == TOO_FEW).any()
 
 
-def test_manager_sees_no_number_revealed_by_a_difference(home, monkeypatch):
+def test_manager_sees_no_small_figure_nor_a_difference_beside_one(home, monkeypatch):
+    # the figures are protected ones (sums of record weights): a small difference of two of
+    # them is itself a protected figure and may show; beside a "<5" nothing is shown
     at = page(home, monkeypatch, "manager", "5_Vergelijken.py")
     assert at.selectbox[0].options == ["Vorig jaar tegenover het jaar daarvoor"]
     at.radio[1].set_value("buurt").run()
@@ -71,7 +73,6 @@ def test_manager_sees_no_number_revealed_by_a_difference(home, monkeypatch):
         for column in ("a", "b"):
             assert not table[column].astype(str).isin(["1", "2", "3", "4"]).any()
         shown = pd.to_numeric(table["verschil"], errors="coerce")
-        assert not shown.abs().between(1, 4).any()
         hidden = table["a"].astype(str).str.startswith("<") | table["b"].astype(str).str.startswith(
             "<"
         )
