@@ -54,10 +54,12 @@ def bounds(
     for target in targets:
         c = np.zeros(n_vars)
         c[sorted({ids[x] for x in target})] = 1.0
-        low = linprog(c, A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
         high = linprog(-c, A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
+        if high.status not in (0, 3):
+            raise ValueError(f"infeasible or failed LP: {high.message}")
+        upper = None if high.status == 3 else float(-high.fun)
+        low = linprog(c, A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
         if low.status != 0:
             raise ValueError(f"infeasible or failed LP: {low.message}")
-        upper = None if high.status == 3 else float(-high.fun)
         out.append((float(low.fun), upper))
     return out
