@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+import math
+import random
+from collections import Counter
+from datetime import date
+
 from disclosure_attack import bounds
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import create_engine
+
+from oovgeo.privacy import Disclosure, true_range
+from oovgeo.store import counts_repo
+from oovgeo.store.counts_repo import Filters, record_weight
+from oovgeo.store.schema import import_batches, metadata, signals
 
 K = 5
+Q = 0.2
+RULE = Disclosure(protected=True, threshold=K, perturbation=Q)
 
 
 def old_rule_range(count: int, shown: str) -> tuple[int, int | None]:
@@ -47,19 +62,28 @@ def test_attacker_pins_small_theme_by_filter_differencing():
     assert bounds(cells, [[0]]) == [(1.0, 1.0)]
 
 
+def test_the_issue_examples_are_not_pinned_under_the_new_rule():
+    # the same cells published as protected figures: whatever the weights, nothing is pinned
+    rule = Disclosure(protected=True, threshold=K, perturbation=0.2)
+    for counts in ([4, 4, 20, 30], [1, 5, 30, 40]):
+        for weights in ([1, 1, 1, 1], [2, 0, 1, 2], [0, 2, 2, 0]):
+            shown = [n * w for n, w in zip(counts, weights, strict=True)]
+            cells = [([i], *true_range(p, rule)) for i, p in enumerate(shown)]
+            cells.append((range(4), *true_range(sum(shown), rule)))
+            for lo, hi in bounds(cells, [[0], [1]]):
+                assert hi is None or lo < hi
+    # filter differencing: all themes, all but one, that one alone
+    cells = [
+        ([0, 1], *true_range(30, RULE)),
+        ([1], *true_range(29, RULE)),
+        ([0], *true_range(1, RULE)),
+    ]
+    assert bounds(cells, [[0]])[0][1] is None
+
+
 # --- the new rule: every published figure is a protected sum, read back by true_range ---
 
-import math  # noqa: E402
-from collections import Counter  # noqa: E402
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from oovgeo.privacy import Disclosure, true_range  # noqa: E402
-from oovgeo.store.counts_repo import record_weight  # noqa: E402
-
-Q = 0.2
-RULE = Disclosure(protected=True, threshold=K, perturbation=Q)
 MONTHS = range(24)  # 0..11 previous period, 12..23 current period
 
 RECORD = st.tuples(
@@ -189,15 +213,6 @@ def test_exact_municipal_total_rarely_pins_a_small_count():
 
 
 # --- the model above is the code's rule: the database's protected counts are those sums ---
-
-import random  # noqa: E402
-from datetime import date  # noqa: E402
-
-from sqlalchemy import create_engine  # noqa: E402
-
-from oovgeo.store import counts_repo  # noqa: E402
-from oovgeo.store.counts_repo import Filters  # noqa: E402
-from oovgeo.store.schema import import_batches, metadata, signals  # noqa: E402
 
 
 def test_database_protected_counts_are_the_weighted_sums(tmp_path):
