@@ -6,6 +6,8 @@ so the Vergelijken page, the meeting pack and the year report say the same thing
 
 from __future__ import annotations
 
+from oovgeo import dutch
+
 # Verdicts of the period comparison (analysis.compare), in display order.
 RISE = "significant gestegen"
 FALL = "significant gedaald"
@@ -39,9 +41,10 @@ def protection_note(threshold: int, share: float) -> str:
 
     >>> protection_note(5, 0.2).startswith("Hoe lees ik dit? ")
     True
+    >>> "telt 5 % van de meldingen niet één maar nul keer (2,5 %)" in protection_note(5, 0.05)
+    True
     """
-    percent = f"{share * 100:.0f}".replace(".", ",")
-    half = f"{share * 50:.0f}".replace(".", ",")
+    percent, half = dutch.number(share * 100), dutch.number(share * 50)
     return (
         "Hoe lees ik dit? Deze cijfers zijn afgeschermd, zodat niemand uit een combinatie van "
         "tabellen, filters of perioden een melding of een persoon kan terugvinden. Elke melding "

@@ -22,7 +22,6 @@ from oovgeo.privacy import (
 )
 
 REASON_NO_AREA = "geen oppervlakte bekend"
-REASON_CHANGE_HIDDEN = "verschil te klein om te tonen"
 DENOMINATOR = "Inwoners (noemer)"
 
 
@@ -90,7 +89,7 @@ def measure_view(table: pd.DataFrame, measure: str, disclosure: Disclosure) -> p
         )
         masked = masked.to_numpy()
         value = np.where(masked, np.nan, table["change"].to_numpy(dtype=float))
-        reason[masked] = REASON_CHANGE_HIDDEN
+        reason[masked] = REASON_COUNT_HIDDEN  # a side reads "<k": the difference would show it
         shown = ["" if np.isnan(v) else f"{v:+.0f}" for v in value]
     else:
         raise ValueError(f"unknown measure {measure!r}")

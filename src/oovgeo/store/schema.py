@@ -118,7 +118,7 @@ def _placed_columns() -> list[Column]:
         Column("keep_until", Date, nullable=False),
         Column("version", Integer, nullable=False, default=1),
         # P3: the record key (schema 4), drawn once at insert and never changed. It decides
-        # whether protected figures count this record 0, 1 or 2 times (privacy.record_weight).
+        # whether protected figures count this record 0, 1 or 2 times (counts_repo.record_weight).
         # Nullable only so that the migration can add it; the migration fills every row.
         Column(RECORD_KEY, Float, default=new_record_key),
     ]
