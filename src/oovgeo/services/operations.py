@@ -40,7 +40,7 @@ from oovgeo.store.db import Engine, make_engine, set_meta, writing
 from oovgeo.store.geocache import cached
 from oovgeo.store.police_repo import store_police
 from oovgeo.store.population_repo import save_population, set_inhabitants
-from oovgeo.store.records import count_records, replace_all
+from oovgeo.store.records import count_records, replace_all, seed_record_keys
 
 # Errors caused by the input, shown to the user as their (Dutch) message; anything else is a
 # bug and is shown without details (P5).
@@ -297,6 +297,8 @@ def build_demo(
             progress=progress,
         )
     with writing(engine) as conn:
+        # reproducible protected figures, in one transaction with the demo marker
+        seed_record_keys(conn, seed)
         set_meta(conn, "demo", str(seed))
     return {"editie": edition, "notities": data.notes, **reports}
 

@@ -29,6 +29,24 @@ def count_records(conn: Connection, kind: str) -> int:
     return conn.execute(select(func.count()).select_from(table_for(kind))).scalar_one()
 
 
+def seed_record_keys(conn: Connection, seed: int) -> None:
+    """Give every stored record a record key drawn from ``seed`` instead of the OS (demo only).
+
+    The demo is synthetic and rebuilt from a published seed; seeded keys make its protected
+    figures the same on every machine, so tests and screenshots of protected views are
+    reproducible. Real imports keep the unpredictable keys of ``schema.new_record_key``.
+    """
+    rng = np.random.default_rng([seed, 4])  # 4: the schema version that brought record keys
+    for tbl in (schema.signals, schema.interventions):
+        ids = conn.execute(select(tbl.c.id).order_by(tbl.c.id)).scalars().all()
+        keys = rng.random(len(ids))
+        update = tbl.update().where(tbl.c.id == bindparam("_id"))
+        update = update.values({tbl.c[schema.RECORD_KEY]: bindparam("_k")})
+        for start in range(0, len(ids), CHUNK):
+            chunk = zip(ids[start : start + CHUNK], keys[start : start + CHUNK], strict=True)
+            conn.execute(update, [{"_id": i, "_k": float(k)} for i, k in chunk])
+
+
 def replace_all(conn: Connection, index: AreaIndex, edition: int, tolerance_m: float) -> dict:
     """Place every stored record again in the areas of ``edition``.
 
