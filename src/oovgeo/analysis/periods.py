@@ -91,3 +91,20 @@ PRESETS: dict[str, Callable[[date], PeriodPair]] = {
 # Fixed, non-overlapping periods only: what protected audiences may compare (P3).
 PROTECTED_PRESETS = ("Vorig jaar tegenover het jaar daarvoor",)
 BEFORE_AFTER = "Voor en na een datum"
+
+
+# Protected audiences choose from fixed, non-overlapping blocks of four weeks: with free or
+# sliding periods, the difference of two requests would reveal the small counts that each
+# request hides (P3).
+BLOCK_EPOCH = date(2024, 1, 1)  # a Monday
+BLOCK_DAYS = 28
+
+
+def four_week_blocks(today: date, n: int = 26) -> list[tuple[date, date]]:
+    """Return the last ``n`` complete four-week blocks before ``today``, newest first."""
+    done = (today - BLOCK_EPOCH).days // BLOCK_DAYS  # blocks completed before today's block
+    blocks = []
+    for i in range(done - 1, max(done - 1 - n, -1), -1):
+        start = BLOCK_EPOCH + timedelta(days=i * BLOCK_DAYS)
+        blocks.append((start, start + timedelta(days=BLOCK_DAYS - 1)))
+    return blocks

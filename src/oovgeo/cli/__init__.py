@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from oovgeo import dutch
 from oovgeo.access import ROLES, check_role_map, cli_identity
-from oovgeo.cli import analyses, effect, hotspots, trends
+from oovgeo.cli import analyses, effect, export, hotspots, trends
 from oovgeo.config import ConfigError, load_settings
 from oovgeo.exports import to_csv_bytes, to_xlsx_bytes
 from oovgeo.meetings import MeetingError, meeting_type, pack_period
@@ -558,6 +558,7 @@ def build_parser() -> argparse.ArgumentParser:
     hotspots.add_command(sub)
     trends.add_command(sub)
     effect.add_command(sub)
+    export.add_command(sub)
     return p
 
 
@@ -570,4 +571,6 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args, settings)
     except USER_ERRORS as exc:
         print(f"Fout: {exc}", file=sys.stderr)
+        if getattr(args, "json", False):  # a script reading stdout learns why, too
+            _print_json({"fout": str(exc)})
         return 2

@@ -164,9 +164,8 @@ def _common(s: argparse.ArgumentParser, sources: bool = True) -> None:
     s.add_argument("--json", action="store_true", help="uitvoer als JSON")
 
 
-def add_commands(sub) -> None:
-    """Add the analysis commands to the ``oovgeo`` parser."""
-    s = sub.add_parser("compare", help="twee periodes vergelijken per wijk of buurt (toets)")
+def add_period_options(s: argparse.ArgumentParser) -> None:
+    """Add the two periods of a comparison: --a/--b, --voor-na or --preset (see ``_pair``)."""
     s.add_argument("--a", metavar="VAN:TOT", help="periode A, bijvoorbeeld 2026-10-01:2026-10-31")
     s.add_argument("--b", metavar="VAN:TOT", help="periode B (de referentie)")
     s.add_argument("--voor-na", metavar="DATUM", help="na DATUM tegenover evenveel dagen ervoor")
@@ -176,6 +175,12 @@ def add_commands(sub) -> None:
         default="laatste-6-weken",
         help="vaste vergelijking (eindigt op de datum waarop de gegevens compleet zijn)",
     )
+
+
+def add_commands(sub) -> None:
+    """Add the analysis commands to the ``oovgeo`` parser."""
+    s = sub.add_parser("compare", help="twee periodes vergelijken per wijk of buurt (toets)")
+    add_period_options(s)
     s.add_argument("--niveau", choices=["wijk", "buurt"], default="wijk")
     s.add_argument("--gegevens", choices=["signals", "interventions", "police"], default="signals")
     s.add_argument("--per-thema", action="store_true", help="een rij per gebied en thema")

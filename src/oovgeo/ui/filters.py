@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from oovgeo.analysis.aggregate import Filters
+from oovgeo.analysis.periods import four_week_blocks
 from oovgeo.config import Settings
 from oovgeo.ui import state
 
@@ -30,23 +31,6 @@ DEFAULT_PERIOD = "Laatste 4 weken"
 
 def _remember(widget_key: str, name: str) -> None:
     state.put(name, st.session_state[widget_key])
-
-
-# Protected audiences choose from fixed, non-overlapping blocks of four weeks: with free or
-# sliding periods, the difference of two requests would reveal the small counts that each
-# request hides (P3).
-BLOCK_EPOCH = date(2024, 1, 1)  # a Monday
-BLOCK_DAYS = 28
-
-
-def four_week_blocks(today: date, n: int = 26) -> list[tuple[date, date]]:
-    """Return the last ``n`` complete four-week blocks before ``today``, newest first."""
-    done = (today - BLOCK_EPOCH).days // BLOCK_DAYS  # blocks completed before today's block
-    blocks = []
-    for i in range(done - 1, max(done - 1 - n, -1), -1):
-        start = BLOCK_EPOCH + timedelta(days=i * BLOCK_DAYS)
-        blocks.append((start, start + timedelta(days=BLOCK_DAYS - 1)))
-    return blocks
 
 
 def _block_filters(box, today: date) -> tuple[date, date]:
