@@ -8,6 +8,7 @@ records this module counts the true figure and the protected one (every record c
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import text
 
@@ -15,6 +16,7 @@ from oovgeo.store.counts_repo import record_weight
 
 Q, K = 0.2, 5
 NO_OUTCOME = "onbekend"
+KIND_ORDER = ("signals", "interventions")
 
 
 def records(engine) -> pd.DataFrame:
@@ -36,13 +38,22 @@ def records(engine) -> pd.DataFrame:
     out = pd.concat(frames, ignore_index=True)
     out["datum"] = pd.to_datetime(out["datum"]).dt.date
     out["gewicht"] = [record_weight(key, Q) for key in out["sleutel"]]
-    return out
+    # sorted by kind and day, so that ``selected`` finds a period by bisection
+    out["dagsleutel"] = [_day_key(k, d) for k, d in zip(out["gegevens"], out["datum"], strict=True)]
+    return out.sort_values("dagsleutel", kind="stable", ignore_index=True)
+
+
+def _day_key(kind: str, day) -> int:
+    return KIND_ORDER.index(kind) * 10_000_000 + pd.Timestamp(day).toordinal()
 
 
 def selected(recs: pd.DataFrame, cell: dict) -> pd.DataFrame:
     """The records a cell counts, selected by its own description."""
-    van, tot = pd.Timestamp(cell["van"]).date(), pd.Timestamp(cell["tot"]).date()
-    keep = (recs["gegevens"] == cell["gegevens"]) & (recs["datum"] >= van) & (recs["datum"] <= tot)
+    keys = recs["dagsleutel"].to_numpy()
+    first = np.searchsorted(keys, _day_key(cell["gegevens"], cell["van"]), side="left")
+    last = np.searchsorted(keys, _day_key(cell["gegevens"], cell["tot"]), side="right")
+    recs = recs.iloc[first:last]
+    keep = pd.Series(True, index=recs.index)
     level = cell.get("niveau")
     if level:
         column = recs[level]

@@ -1,9 +1,9 @@
 """Protected audiences see protected figures in comparisons, meeting packs and the year report.
 
 Pinned against figures computed here from the records themselves: every record counts
-``record_weight(telsleutel, q)`` times (0, 1 or 2) for a protected audience. The demo town's
-record keys are drawn anew for every build, so the tests look for the cases they need
-rather than naming wijken.
+``record_weight(telsleutel, q)`` times (0, 1 or 2) for a protected audience. The tests look
+for the cases they need rather than naming wijken, so a change of the demo or of its seed
+(which draws the record keys) does not silently empty them.
 """
 
 from __future__ import annotations

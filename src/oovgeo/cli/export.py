@@ -197,7 +197,8 @@ def _measure_cell(counted: dict, text: str, measure: str) -> dict:
     """
     implied = measure in ("per_1000", "per_100ha") and text != "–"
     low, high = (counted["min"], counted["max"]) if implied else (0, None)
-    return {**counted, "tekst": text, "min": low, "max": high}
+    maat = next(name for name, column in MAAT.items() if column == measure)
+    return {**counted, "maat": maat, "tekst": text, "min": low, "max": high}
 
 
 # --- trends -----------------------------------------------------------------------------------
