@@ -33,6 +33,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "adres",
         "dossiernummer",
         "anoniem",
+        "gewijzigd",
     ),
     "interventions": (
         "interventie_id",
@@ -48,6 +49,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "uitkomst",
         "maatregel",
         "shortlist_id",
+        "gewijzigd",
     ),
 }
 ID_FIELD = {"signals": "melding_id", "interventions": "interventie_id"}

@@ -67,11 +67,19 @@ def _v4_record_keys(conn: Connection) -> None:
             conn.execute(update, [{"_id": i, "_k": schema.new_record_key()} for i in chunk])
 
 
+def _v5_version_dates_and_aliases(conn: Connection) -> None:
+    """Add the version date of records and the table of label mappings."""
+    for tbl in (schema.signals, schema.interventions):
+        add_column(conn, tbl.c.version_date)
+    schema.label_aliases.create(conn, checkfirst=True)
+
+
 # version reached -> the step that reaches it
 STEPS: dict[int, Callable[[Connection], None]] = {
     2: _v2_intervention_shortlist_link,
     3: _v3_population_table,
     4: _v4_record_keys,
+    5: _v5_version_dates_and_aliases,
 }
 
 

@@ -27,7 +27,7 @@ from sqlalchemy import (
 
 # Raise with every change to a table and add the step to store/migrate.py: create_all makes
 # missing tables but never changes an existing one.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 metadata = MetaData()
 
@@ -121,6 +121,10 @@ def _placed_columns() -> list[Column]:
         # whether protected figures count this record 0, 1 or 2 times (counts_repo.record_weight).
         # Nullable only so that the migration can add it; the migration fills every row.
         Column(RECORD_KEY, Float, default=new_record_key),
+        # Schema 5: the date of the version stored (the source's own change date where the
+        # export has one, else the export's date). An export older than this never overwrites
+        # the record (versions only move forward). NULL for records from before schema 5.
+        Column("version_date", Date),
     ]
 
 
@@ -272,6 +276,21 @@ police_counts = Table(
 )
 
 
+# Schema 5: labels of an export mapped to a configured code on the Gegevens page (beside the
+# aliases in the settings). ``alias`` is normalised (parse.normalise_label); a theme label
+# mapped here releases the quarantined rows that carried it.
+label_aliases = Table(
+    "label_aliases",
+    metadata,
+    Column("field", String(16), primary_key=True),  # thema | bron | partners | uitkomst
+    Column("alias", String(200), primary_key=True),
+    Column("label", String(200), nullable=False),  # as the export wrote it
+    Column("code", String(40), nullable=False),
+    Column("created_by", String(128), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+
 def record_table(kind: str) -> Table:
     """Return the table holding ``kind``: ``signals``, anything else ``interventions``."""
     return signals if kind == "signals" else interventions
@@ -291,4 +310,5 @@ TABLE_ORDER = [
     shortlist,
     shortlist_history,
     police_counts,
+    label_aliases,
 ]
