@@ -63,9 +63,9 @@ def test_boundaries_import_status_json_and_quarantine(tmp_path, shared_data):
         encoding="utf-8",
     )
     rep = json.loads(run(home, "import", "signals", str(csv), "--json").stdout)
-    assert rep["rows_in"] == 2 and rep["inserted"] == 1 and rep["rejected"] == 1
-    assert rep["reconciles"] is True
-    assert rep["rejections"][0]["rule"] == "onbekend_thema"
+    assert rep["rijen_gelezen"] == 2 and rep["nieuw"] == 1 and rep["afgewezen"] == 1
+    assert rep["sluitend"] is True
+    assert rep["afwijzingen"][0]["regel"] == "onbekend_thema"
     st = json.loads(run(home, "status", "--json").stdout)
     assert st["signals"]["totaal"] == 1 and st["editie"] == 2025
     assert st["gebieden"] == {"gemeente": 1, "wijk": 8, "buurt": 40}
@@ -127,7 +127,7 @@ def test_killed_import_leaves_all_or_nothing(tmp_path, shared_data):
     db.close()
     # the same file again imports completely
     rep = json.loads(run(home, "import", "signals", str(csv), "--json").stdout)
-    assert rep["inserted"] == 60_000
+    assert rep["nieuw"] == 60_000
 
 
 # --- users, audit and purge (moved here from the accounts tests) -------------------------

@@ -56,11 +56,17 @@ def test_plan_sorts_every_valid_row_into_exactly_one_outcome():
         {
             "source_id": ["A", "B", "C", "C", "D", "D"],
             "row_hash": ["h1", "h2new", "h3", "h3", "h4", "h4b"],
+            "version_date": [date(2025, 3, 1)] * 6,
         },
         index=[0, 1, 2, 3, 4, 5],
     )
     existing = pd.DataFrame(
-        {"_id": [10, 20], "source_id": ["A", "B"], "row_hash_stored": ["h1", "h2old"]}
+        {
+            "_id": [10, 20],
+            "source_id": ["A", "B"],
+            "row_hash_stored": ["h1", "h2old"],
+            "version_date_stored": [None, None],
+        }
     )
     plan = plan_rows(good, existing)
     assert plan.inserts["source_id"].tolist() == ["C", "D"]
@@ -73,19 +79,46 @@ def test_plan_sorts_every_valid_row_into_exactly_one_outcome():
 def test_an_identical_reimport_is_all_duplicates_and_a_changed_row_one_update():
     frame = pd.DataFrame([signal("M1"), signal("M2"), signal("M3")])
     frame["row_hash"] = row_hashes(frame, "signals")
+    frame["version_date"] = date(2025, 2, 1)
     stored = pd.DataFrame(
-        {"_id": [1, 2, 3], "source_id": frame["source_id"], "row_hash_stored": frame["row_hash"]}
+        {
+            "_id": [1, 2, 3],
+            "source_id": frame["source_id"],
+            "row_hash_stored": frame["row_hash"],
+            "version_date_stored": [date(2025, 2, 1)] * 3,
+        }
     )
     plan = plan_rows(frame, stored)
     assert (len(plan.inserts), len(plan.updates), plan.duplicates) == (0, 0, 3)
 
     newer = pd.DataFrame([signal("M1"), signal("M2", thema="ondermijning"), signal("M3")])
     newer["row_hash"] = row_hashes(newer, "signals")
+    newer["version_date"] = date(2025, 2, 1)
     plan = plan_rows(newer, stored)
     assert (len(plan.inserts), plan.duplicates) == (0, 2)
     assert plan.updates[["_id", "source_id", "thema"]].values.tolist() == [
         [2, "M2", "ondermijning"]
     ]
+
+
+def test_a_changed_row_older_than_the_stored_version_changes_nothing():
+    rows = [signal("M1", thema="ondermijning"), signal("M2", thema="ondermijning"), signal("M3")]
+    frame = pd.DataFrame(rows)
+    frame["row_hash"] = row_hashes(frame, "signals")
+    frame["version_date"] = [date(2025, 1, 31), date(2025, 2, 1), date(2025, 3, 1)]
+    stored = pd.DataFrame(
+        {
+            "_id": [1, 2, 3],
+            "source_id": ["M1", "M2", "M3"],
+            "row_hash_stored": ["old", "old", "old"],
+            "version_date_stored": [date(2025, 2, 1)] * 3,
+        }
+    )
+    plan = plan_rows(frame, stored)
+    # a day older: kept as it is; the same day or newer: "at least as new" updates
+    assert plan.older["source_id"].tolist() == ["M1"]
+    assert plan.updates["source_id"].tolist() == ["M2", "M3"]
+    assert plan.duplicates == 0 and plan.inserts.empty
 
 
 def test_quarantine_keeps_each_rejected_row_once_with_all_reasons_and_only_allowed_columns():

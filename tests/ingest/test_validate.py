@@ -89,22 +89,48 @@ def test_a_bad_date_rejects_the_row_naming_the_column_and_value(
     assert valid.bad.tolist() == [False, True]
 
 
-def test_unknown_codes_and_bad_values_are_each_rejected_with_their_own_rule(settings, index):
+def test_unknown_theme_is_rejected_with_its_label_and_unknown_source_kept_as_onbekend(
+    settings, index
+):
     raw = signals(
-        thema=["woonoverlast", "vuurwerk", "", "woonoverlast", "woonoverlast"],
-        bron=["politie", "politie", "politie", "buurman", "politie"],
-        postcode=["", "", "", "", "0123AB"],
-        anoniem=["nee", "", "", "", "misschien"],
+        thema=["woonoverlast", "Vuurwerk", "", "woonoverlast", "woonoverlast", "woonoverlast"],
+        bron=["politie", "politie", "politie", "Buurman", "politie", "buurman "],
+        postcode=["", "", "", "", "0123AB", ""],
+        anoniem=["nee", "", "", "", "misschien", ""],
     )
     valid = check(settings, index, raw)
     assert [(r.row, r.field, r.rule) for r in valid.rejections] == [
         (3, "thema", "onbekend_thema"),
         (4, "thema", "leeg"),
-        (5, "bron", "onbekende_bron"),
         (6, "anoniem", "geen_janee"),  # a row's problems by field name
         (6, "postcode", "postcode_ongeldig"),
     ]
-    assert valid.bad.tolist() == [False, True, True, True, True]
+    # the theme label stays readable in the rejection, so a mapping can find it again
+    assert valid.rejections[0].value == "Vuurwerk"
+    assert valid.bad.tolist() == [False, True, True, False, True, False]
+    # the unknown source is no reason to drop the signal: stored as 'onbekend', label counted
+    assert valid.frame["bron"].tolist()[3] == "onbekend"
+    assert valid.frame["bron"].tolist()[5] == "onbekend"
+    assert valid.unmapped == {"bron": {"Buurman": 2}}  # one label however it is spelled
+
+
+def test_shipped_aliases_map_real_export_labels_ignoring_case_accents_and_punctuation(
+    settings, index
+):
+    labels = ["MOR", "Meldpunt", "meldpunt-overlast", "BOA", "Handhaving", "MeV", " m.e.v. "]
+    raw = signals(bron=labels, thema=["Jongerenoverlast"] * len(labels))
+    valid = check(settings, index, raw)
+    assert not valid.rejections
+    assert valid.frame["bron"].tolist() == [
+        "meldpunt_overlast",
+        "meldpunt_overlast",
+        "meldpunt_overlast",
+        "boa",
+        "boa",
+        "meld_een_vermoeden",
+        "meld_een_vermoeden",
+    ]
+    assert set(valid.frame["thema"]) == {"jeugdoverlast"}
 
 
 def test_accepted_plus_rejected_rows_is_every_row_read(settings, index):
@@ -161,14 +187,15 @@ def test_interventions_partners_outcomes_and_shortlist_links(settings, index):
     )
     valid = check(settings, index, raw, kind="interventions", shortlist_ids={7})
     assert [(r.row, r.field, r.rule) for r in valid.rejections] == [
-        (4, "partners", "onbekende_partner"),
-        (5, "uitkomst", "onbekende_uitkomst"),
         (6, "shortlist_id", "onbekend_shortlist_item"),
     ]
-    kept = valid.frame.iloc[:2]
+    kept = valid.frame.iloc[:4]
     assert kept["partners"].iat[0] == "brandweer;politie"
     assert pd.isna(kept["partners"].iat[1])
+    assert kept["partners"].iat[2] == "onbekend;politie"  # the kapper is nobody's code
     assert kept["uitkomst"].iat[0] == "waarschuwing"
     assert pd.isna(kept["uitkomst"].iat[1])  # an outcome may be empty
+    assert kept["uitkomst"].iat[3] == "onbekend"
+    assert valid.unmapped == {"partners": {"kapper": 1}, "uitkomst": {"verbanning": 1}}
     assert kept["shortlist_id"].tolist()[0] == 7
     assert pd.isna(kept["shortlist_id"].iat[1])

@@ -120,7 +120,7 @@ def test_messy_export_accounts_for_every_row(vlaardingen, buurten):
     assert by_row[9] == {("locatie", "geen_locatie")}
     assert by_row[10] == {("datum", "datum_in_toekomst")}
     assert by_row[11] == {("thema", "onbekend_thema")}
-    assert by_row[12] == {("datum", "leeg"), ("bron", "onbekende_bron")}  # all problems at once
+    assert by_row[12] == {("datum", "leeg")}  # 'buurman' is no reason: bron becomes 'onbekend'
     assert by_row[18] == {("x/y", "onvolledige_coordinaat")}
     assert by_row[20] == {("rij", "aantal_kolommen")}
     assert report.warnings["assen_verwisseld"] == 2
@@ -282,13 +282,18 @@ def test_interventions_partners_and_outcomes(vlaardingen, buurten):
         f"I4;04-04-2025;ondermijning;{ax};{ay};politie;gevangenis;\n"
     ).encode()
     report = _import(engine, settings, data, kind="interventions")
-    assert (report.inserted, report.rejected) == (2, 2)
-    assert {r.rule for r in report.rejections} == {"onbekende_partner", "onbekende_uitkomst"}
+    # unknown partners and outcomes keep the intervention, stored as 'onbekend' and reported
+    assert (report.inserted, report.rejected) == (4, 0)
+    assert report.unmapped == {"partners": {"de buren": 1}, "uitkomst": {"gevangenis": 1}}
+    assert any("'de buren' 1x" in line for line in report.summary())
     with engine.connect() as conn:
-        i1 = conn.execute(
-            select(schema.interventions).where(schema.interventions.c.source_id == "I1")
-        ).one()
-    assert i1.partners == "belastingdienst;politie" and i1.uitkomst == "sluiting"
+        stored = {
+            r.source_id: (r.partners, r.uitkomst)
+            for r in conn.execute(select(schema.interventions))
+        }
+    assert stored["I1"] == ("belastingdienst;politie", "sluiting")
+    assert stored["I3"] == ("onbekend", "waarschuwing")
+    assert stored["I4"] == ("politie", "onbekend")
 
 
 def test_file_level_problems_write_nothing(vlaardingen):

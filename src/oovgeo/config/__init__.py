@@ -46,6 +46,8 @@ from oovgeo.config.codes import (
     DEFAULT_THEMES,
     MAX_MEETING_THEMES,
     SLIDE_KINDS,
+    UNKNOWN,
+    UNKNOWN_LABEL,
     Code,
 )
 
@@ -108,24 +110,27 @@ SETTINGS: tuple[Setting, ...] = (
         "Base URL of the PDOK OGC API for `boundaries fetch`.",
     ),
     Setting(
-        "themes", DEFAULT_THEMES, "Theme taxonomy: list of {code, label, colour}.", check=_code_list
+        "themes",
+        DEFAULT_THEMES,
+        "Theme taxonomy: list of {code, label, colour, aliases}.",
+        check=_code_list,
     ),
     Setting(
         "sources",
         DEFAULT_SOURCES,
-        "Signal sources: list of {code, label, colour}.",
+        "Signal sources: list of {code, label, colour, aliases}.",
         check=_code_list,
     ),
     Setting(
         "partners",
         DEFAULT_PARTNERS,
-        "Intervention partners: list of {code, label, colour}.",
+        "Intervention partners: list of {code, label, colour, aliases}.",
         check=_code_list,
     ),
     Setting(
         "outcomes",
         DEFAULT_OUTCOMES,
-        "Intervention outcomes: list of {code, label, colour}.",
+        "Intervention outcomes: list of {code, label, colour, aliases}.",
         check=_code_list,
     ),
     Setting(
@@ -354,11 +359,20 @@ class Settings:
 
     def codes(self, kind: str) -> list[Code]:
         """Return a configured code list: ``themes``, ``sources``, ``partners`` or ``outcomes``."""
-        return [Code(**row) for row in self.values[kind]]
+        return [
+            Code(**{**row, "aliases": tuple(row.get("aliases", ()))}) for row in self.values[kind]
+        ]
 
     def labels(self, kind: str) -> dict[str, str]:
-        """Return the labels of a configured code list by code."""
-        return {c.code: c.label for c in self.codes(kind)}
+        """Return the labels of a configured code list by code.
+
+        Sources, partners and outcomes also label ``onbekend``, the code an import stores for
+        a label nobody mapped yet.
+        """
+        labels = {c.code: c.label for c in self.codes(kind)}
+        if kind != "themes":
+            labels.setdefault(UNKNOWN, UNKNOWN_LABEL)
+        return labels
 
 
 def _coerce(key: str, value: Any) -> Any:

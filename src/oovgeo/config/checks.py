@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from oovgeo.config.codes import AUDIENCES, MAX_MEETING_THEMES, SLIDE_KINDS
+from oovgeo.config.codes import AUDIENCES, MAX_MEETING_THEMES, SLIDE_KINDS, normalise_label
 
 
 class ConfigError(ValueError):
@@ -69,12 +69,42 @@ def _dates_per_code(key: str, value: Mapping[str, Any]) -> dict[str, date]:
     return out
 
 
-def _code_list(key: str, rows: list[Any]) -> list[dict[str, str]]:
-    """Return a list of {code, label, colour}: valid unique codes, colour defaulted."""
+def _code_list(key: str, rows: list[Any]) -> list[dict[str, Any]]:
+    """Return a list of {code, label, colour, aliases}: valid unique codes, colour defaulted.
+
+    Refuses an alias that is not text or that matches two codes of the list (an import could
+    not tell which one an export means).
+    """
     _check_codes(key, rows)
-    return [
-        {"code": r["code"], "label": r["label"], "colour": r.get("colour", "#777777")} for r in rows
+    out = [
+        {
+            "code": r["code"],
+            "label": r["label"],
+            "colour": r.get("colour", "#777777"),
+            "aliases": _aliases(key, r),
+        }
+        for r in rows
     ]
+    owner: dict[str, str] = {}
+    for row in out:
+        for name in {row["code"], row["label"], *row["aliases"]}:
+            norm = normalise_label(name)
+            if owner.setdefault(norm, row["code"]) != row["code"]:
+                raise ConfigError(
+                    f"instelling {key}: '{name}' hoort bij zowel '{owner[norm]}' als "
+                    f"'{row['code']}'; een export kan dan niet gekoppeld worden"
+                )
+    return out
+
+
+def _aliases(key: str, row: Mapping[str, Any]) -> list[str]:
+    aliases = row.get("aliases", [])
+    if isinstance(aliases, str) or not all(isinstance(a, str) and a.strip() for a in aliases):
+        raise ConfigError(
+            f"instelling {key}: 'aliases' van '{row['code']}' is een lijst van namen, "
+            'bv. aliases = ["MOR", "Meldpunt"]'
+        )
+    return [a.strip() for a in aliases]
 
 
 def _gemeente_codes(key: str, codes: list[Any]) -> list[Any]:

@@ -29,6 +29,7 @@ _HASHED = {
         "dossiernummer",
         "anoniem",
     ],
+    # (version_date is not hashed: a newer export with the same content is a duplicate)
     "interventions": [
         "source_id",
         "datum",
@@ -60,10 +61,15 @@ class Plan:
     updates: pd.DataFrame  # with column _id, the stored record to update
     duplicates: int
     conflicts: pd.DataFrame  # same id as an earlier row of this file, other content
+    older: pd.DataFrame  # changed, but older than the stored version: nothing is changed
 
 
 def plan_rows(good: pd.DataFrame, existing: pd.DataFrame) -> Plan:
-    """Classify valid rows against each other and against the stored records of the system."""
+    """Classify valid rows against each other and against the stored records of the system.
+
+    ``existing`` has ``_id, source_id, row_hash_stored, version_date_stored``. Versions only
+    move forward: a changed row whose ``version_date`` is before the stored one is ``older``.
+    """
     same_as_earlier = good.duplicated(["source_id", "row_hash"])
     repeated_id = good.duplicated("source_id")
     conflicts = good[repeated_id & ~same_as_earlier]
@@ -72,11 +78,15 @@ def plan_rows(good: pd.DataFrame, existing: pd.DataFrame) -> Plan:
     merged.index = firsts.index
     new = merged["_id"].isna()
     unchanged = ~new & (merged["row_hash"] == merged["row_hash_stored"])
+    stored = pd.to_datetime(merged["version_date_stored"])
+    older = ~new & ~unchanged & stored.notna() & (pd.to_datetime(merged["version_date"]) < stored)
+    changed = ~new & ~unchanged & ~older
     return Plan(
         inserts=firsts[new.to_numpy()],
-        updates=merged[(~new & ~unchanged).to_numpy()].drop(columns="row_hash_stored"),
+        updates=merged[changed.to_numpy()].drop(columns=["row_hash_stored", "version_date_stored"]),
         duplicates=int(same_as_earlier.sum() + unchanged.sum()),
         conflicts=conflicts,
+        older=firsts[older.to_numpy()],
     )
 
 

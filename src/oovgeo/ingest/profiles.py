@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from oovgeo.config.codes import normalise_label
 from oovgeo.ingest.parse import normalise_header
 
 KINDS = ("signals", "interventions")
@@ -75,7 +76,8 @@ class KindProfile:
     """Accepted headers, value codes and defaults for one kind of file."""
 
     columns: dict[str, tuple[str, ...]]  # field -> accepted headers (normalised)
-    values: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> {norm value: code}
+    # field -> {normalised label (config.codes.normalise_label): code}
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
     defaults: dict[str, str] = field(default_factory=dict)
 
 
@@ -115,7 +117,7 @@ def _parse_kind(name: str, kind: str, data: dict) -> KindProfile:
             headers = [headers]
         columns[fname] = tuple(normalise_header(h) for h in headers)
     values = {
-        fname: {normalise_header(k): str(v) for k, v in mapping.items()}
+        fname: {normalise_label(k): str(v) for k, v in mapping.items()}
         for fname, mapping in data.get("values", {}).items()
     }
     defaults = {k: str(v) for k, v in data.get("defaults", {}).items()}

@@ -47,6 +47,18 @@ WARNING_TEXT = {
     "id_afgeleid": "geen id in het bestand; id afgeleid uit de inhoud",
 }
 
+# The rule of a coded field whose label maps to no code (only themes are rejected for it: see
+# ``validate._coded``); the label of such a rejection is kept unmasked, so that mapping it on
+# the Gegevens page can find and release the rows. Labels are category names, not personal data.
+UNKNOWN_RULE = {
+    "thema": "onbekend_thema",
+    "bron": "onbekende_bron",
+    "uitkomst": "onbekende_uitkomst",
+    "partners": "onbekende_partner",
+}
+UNMASKED_RULES = {"onbekend_thema"}
+MAX_LABEL = 100  # characters of an unmapped label kept in reports and quarantine
+
 MAX_LEN = {"id": 100, "adres": 200, "dossiernummer": 60, "huisnummer": 12, "maatregel": 100}
 
 
@@ -92,7 +104,7 @@ class Collector:
                 field=fname,
                 rule=rule,
                 message=RULE_TEXT.get(rule, rule),
-                value=parse.mask_value(value),
+                value=value[:MAX_LABEL] if rule in UNMASKED_RULES else parse.mask_value(value),
             )
             for i, fname, rule, value in sorted(self.items)
         ]

@@ -8,25 +8,27 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
-from oovgeo.config import Settings
+from oovgeo.config import UNKNOWN, Settings
+from oovgeo.config.codes import normalise_label
 from oovgeo.ingest import parse
 from oovgeo.ingest.locate import Geocoder, locate
 from oovgeo.ingest.placement import AreaIndex
 from oovgeo.ingest.profiles import FIELDS, ID_FIELD, KindProfile
-from oovgeo.ingest.rules import MAX_LEN, Collector, Rejection, cell_text
+from oovgeo.ingest.rules import MAX_LABEL, MAX_LEN, UNKNOWN_RULE, Collector, Rejection, cell_text
 
 
 def _code_lookup(codes: list, kp_values: dict[str, str]) -> dict[str, str]:
-    """Normalised export value -> configured code, from codes, labels and profile values."""
+    """Normalised export label -> configured code: codes, labels, aliases, then the profile's."""
     lookup = {}
     for c in codes:
-        lookup[parse.normalise_header(c.code)] = c.code
-        lookup[parse.normalise_header(c.label)] = c.code
+        for name in (c.code, c.label, *c.aliases):
+            lookup[normalise_label(name)] = c.code
     lookup.update(kp_values)
     return lookup
 
@@ -37,7 +39,7 @@ def _per_value(raw: pd.Series, fn) -> pd.Series:
 
 
 def _map_codes(raw: pd.Series, lookup: dict[str, str], known: set[str]) -> pd.Series:
-    mapped = _per_value(raw, lambda v: lookup.get(parse.normalise_header(v)) if v else None)
+    mapped = _per_value(raw, lambda v: lookup.get(normalise_label(v)) if v else None)
     return mapped.where(mapped.isin(known), None)
 
 
@@ -47,12 +49,14 @@ def _too_long(values: pd.Series, limit: int) -> np.ndarray:
 
 @dataclass
 class Valid:
-    """Validated rows with their rejections, bad mask and warnings."""
+    """Validated rows with their rejections, bad mask, warnings and unmapped labels."""
 
     frame: pd.DataFrame  # canonical typed columns, index = position in the file
     rejections: list[Rejection]
     bad: np.ndarray
     warnings: Counter
+    # field -> {label as in the export: rows stored as 'onbekend'} (accepted rows only)
+    unmapped: dict[str, dict[str, int]] = dataclass_field(default_factory=dict)
 
 
 def validate(
@@ -64,13 +68,15 @@ def validate(
     settings: Settings,
     index: AreaIndex,
     today: date,
+    export_date: date | None = None,
     geocoder: Geocoder | None = None,
     ragged: set[int] | frozenset = frozenset(),
     shortlist_ids: set[int] | frozenset = frozenset(),
 ) -> Valid:
     """Check and convert every field of every row; place the rows. Pure except ``geocoder``.
 
-    ``shortlist_ids`` are the shortlist items an intervention may be linked to.
+    ``shortlist_ids`` are the shortlist items an intervention may be linked to. A row's
+    ``version_date`` is its own change date (field ``gewijzigd``) or else ``export_date``.
     """
     n = len(raw)
     out = pd.DataFrame(index=raw.index)
@@ -95,11 +101,14 @@ def validate(
     parsed, rule = parse.parse_date_array(when, today=today)
     col.add(np.asarray(rule != "", dtype=bool), "datum", rule, when)
     out["datum"] = pd.to_datetime(parsed).date if len(parsed) else []
+    out["version_date"] = _version_dates(raw, col, today, export_date or today)
 
-    # thema, bron
-    out["thema"] = _coded(raw, "thema", kp, settings.codes("themes"), "onbekend_thema", col)
+    # thema: an unmapped label is quarantined with the label, until someone maps it;
+    # bron: an unmapped label is stored as 'onbekend' and named in the report
+    unmapped: dict[str, pd.Series] = {}
+    out["thema"] = _coded(raw, "thema", kp, settings.codes("themes"), col)
     if kind == "signals":
-        out["bron"] = _coded(raw, "bron", kp, settings.codes("sources"), "onbekende_bron", col)
+        out["bron"] = _coded(raw, "bron", kp, settings.codes("sources"), col, unmapped=unmapped)
 
     # optional short texts
     for fname in ("adres", "dossiernummer", "huisnummer", "maatregel"):
@@ -118,15 +127,9 @@ def validate(
         col.add(bad_anon, "anoniem", "geen_janee", anon_raw)
         out["anoniem"] = anon
     else:
-        out["partners"] = _partners(raw, kp, settings, col)
+        out["partners"] = _partners(raw, kp, settings, unmapped)
         out["uitkomst"] = _coded(
-            raw,
-            "uitkomst",
-            kp,
-            settings.codes("outcomes"),
-            "onbekende_uitkomst",
-            col,
-            required=False,
+            raw, "uitkomst", kp, settings.codes("outcomes"), col, unmapped=unmapped, required=False
         )
 
     if kind == "interventions" and "shortlist_id" in raw:
@@ -139,7 +142,37 @@ def validate(
         bad=col.bad,
         # warnings are reported for rows that were not rejected
         warnings=Counter({k: int((m & ~col.bad).sum()) for k, m in warnings.items()}),
+        unmapped={
+            fname: counts
+            for fname, labels in unmapped.items()
+            if (counts := _label_counts(labels[~col.bad & labels.notna().to_numpy()]))
+        },
     )
+
+
+def _label_counts(labels: pd.Series) -> dict[str, int]:
+    """Rows per unmapped label; spellings one alias would map count as one label.
+
+    A label is shown as its most frequent spelling in the file (the first one on a tie).
+    """
+    if labels.empty:
+        return {}
+    frame = pd.DataFrame({"label": labels, "norm": labels.map(normalise_label)})
+    counts: dict[str, int] = {}
+    for _, group in frame.groupby("norm", sort=False):
+        spelling = group["label"].value_counts(sort=True).index[0]
+        counts[str(spelling)] = len(group)
+    return counts
+
+
+def _version_dates(raw: pd.DataFrame, col: Collector, today: date, export_date: date) -> list:
+    """Return the row's own change date where the export has one, else the export's date."""
+    given = cell_text(raw, "gewijzigd")
+    parsed, rule = parse.parse_date_array(given, today=today)
+    filled = (given.str.strip() != "").to_numpy()
+    col.add(filled & (rule != ""), "gewijzigd", rule, given)
+    days = pd.to_datetime(parsed).date if len(parsed) else []
+    return [d if ok else export_date for d, ok in zip(days, filled & (rule == ""), strict=True)]
 
 
 def _shortlist_link(raw: pd.DataFrame, col: Collector, known: set[int] | frozenset) -> pd.Series:
@@ -157,7 +190,12 @@ def _shortlist_link(raw: pd.DataFrame, col: Collector, known: set[int] | frozens
     return number.where(~not_whole).astype("Int64")
 
 
-def _coded(raw, fname, kp, codes, unknown_rule, col, *, required=True) -> pd.Series:
+def _coded(raw, fname, kp, codes, col, *, unmapped=None, required=True) -> pd.Series:
+    """Map a coded field. Unmapped labels are rejected (themes) or stored as 'onbekend'.
+
+    With ``unmapped`` (a dict), a label that maps to no code becomes ``UNKNOWN`` and
+    ``unmapped[fname]`` holds the label per row (None where it mapped).
+    """
     values = cell_text(raw, fname).str.strip()
     if fname in kp.defaults:
         values = values.where(values != "", kp.defaults[fname])
@@ -167,8 +205,12 @@ def _coded(raw, fname, kp, codes, unknown_rule, col, *, required=True) -> pd.Ser
     empty = (values == "").to_numpy()
     if required:
         col.add(empty, fname, "leeg", values)
-    col.add(~empty & mapped.isna().to_numpy(), fname, unknown_rule, values)
-    return mapped
+    missing = ~empty & mapped.isna().to_numpy()
+    if unmapped is None:
+        col.add(missing, fname, UNKNOWN_RULE[fname], values)
+        return mapped
+    unmapped[fname] = values.str.slice(0, MAX_LABEL).where(missing, None)
+    return mapped.where(~missing, UNKNOWN)
 
 
 _INVALID = object()
@@ -186,16 +228,18 @@ def _bools(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return values.where(~bad, None), bad
 
 
-def _partners(raw, kp, settings, col) -> pd.Series:
+def _partners(raw, kp, settings, unmapped: dict[str, pd.Series]) -> pd.Series:
+    """Return ';'-joined partner codes; an unmapped partner name counts as 'onbekend'."""
     codes = settings.codes("partners")
     lookup = _code_lookup(codes, kp.values.get("partners", {}))
     values = cell_text(raw, "partners")
 
-    def one(v: str) -> tuple[str | None, bool]:
+    def one(v: str) -> tuple[str | None, str | None]:
         parts = [p.strip() for p in re.split(r"[;,/|+]", v) if p.strip()]
-        mapped = [lookup.get(parse.normalise_header(p)) for p in parts]
-        return ";".join(sorted({m for m in mapped if m})) or None, None in mapped
+        mapped = [lookup.get(normalise_label(p), UNKNOWN) for p in parts]
+        missing = [p for p, m in zip(parts, mapped, strict=True) if m == UNKNOWN]
+        return ";".join(sorted(set(mapped))) or None, "; ".join(missing)[:MAX_LABEL] or None
 
     pairs = _per_value(values, one)
-    col.add(pairs.str[1].astype(bool).to_numpy(), "partners", "onbekende_partner", values)
+    unmapped["partners"] = pairs.str[1]
     return pairs.str[0]

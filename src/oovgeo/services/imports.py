@@ -2,17 +2,19 @@
 
 Used by the CLI, the Data page and the demo alike. For each row the outcome is exactly one of:
 accepted (inserted or updated by its source id), rejected (with row number, field, rule and a
-masked value; the row goes to quarantine) or duplicate. ``rows_in == accepted + rejected +
-duplicates`` always holds, and the report says so. The checks live in ``oovgeo.ingest``, the
+masked value; the row goes to quarantine), duplicate, or skipped (a footer line, or a version
+older than the stored one). ``rows_in == accepted + rejected + duplicates + skipped`` always
+holds, and the report says so. The checks live in ``oovgeo.ingest``, the
 SQL in ``oovgeo.store.imports_repo``; this module runs them in order.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -21,21 +23,24 @@ import pandas as pd
 from oovgeo.config import Settings
 from oovgeo.ingest import parse
 from oovgeo.ingest.columns import canonical_frame, check_required, match_columns
+from oovgeo.ingest.footers import footer_positions, without_rows
 from oovgeo.ingest.locate import Geocoder
 from oovgeo.ingest.placement import AreaIndex
 from oovgeo.ingest.plan import plan_rows, quarantine_rows, row_hashes
-from oovgeo.ingest.profiles import FIELDS, ID_FIELD, Profile, is_sensitive_header
+from oovgeo.ingest.profiles import FIELDS, ID_FIELD, KindProfile, Profile, is_sensitive_header
 from oovgeo.ingest.readers import RawTable, read_table
 from oovgeo.ingest.report import ImportReport
 from oovgeo.ingest.rules import RULE_TEXT, ImportError_, Rejection
 from oovgeo.ingest.validate import Valid, validate
 from oovgeo.store import audit, imports_repo
 from oovgeo.store.areas_repo import active_edition, load_areas
-from oovgeo.store.db import Engine, writing
+from oovgeo.store.db import Connection, Engine, writing
 
 Progress = Callable[[str, int, int], None]
 
 MAX_REJECTIONS_IN_REPORT = 1_000
+# A date in a file name ("export_2026-11-30.csv", "meldingen 20261130.xlsx") dates the export.
+_NAME_DATE = re.compile(r"(?<!\d)(20\d\d)-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])(?!\d)")
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -56,6 +61,26 @@ class ImportJob:
     today: date = field(default_factory=date.today)
     geocoder: Geocoder | None = None
     progress: Progress = _no_progress
+    export_date: date | None = None  # the date the export was made, when the user says it
+
+
+def export_date(job: ImportJob) -> tuple[date, str]:
+    """Return the date an export's versions carry, and where it came from.
+
+    Given by the user, else a date in the file name, else the import day (a file without
+    either is taken to be today's export).
+    """
+    if job.export_date is not None:
+        return job.export_date, "opgegeven"
+    match = _NAME_DATE.search(job.filename)
+    if match:
+        try:
+            found = date(*(int(g) for g in match.groups()))
+        except ValueError:
+            found = None
+        if found is not None and found <= job.today:
+            return found, "bestandsnaam"
+    return job.today, "importdatum"
 
 
 @dataclass
@@ -82,6 +107,7 @@ def import_file(
     today: date | None = None,
     geocoder: Geocoder | None = None,
     progress: Progress | None = None,
+    export_day: date | None = None,
 ) -> ImportReport:
     """Import one CSV/XLSX file of ``kind`` ('signals' or 'interventions').
 
@@ -100,6 +126,7 @@ def import_file(
         today=today or date.today(),
         geocoder=geocoder,
         progress=progress or _no_progress,
+        export_date=export_day,
     )
     return run(engine, job)
 
@@ -133,12 +160,50 @@ def run(engine: Engine, job: ImportJob) -> ImportReport:
     used = set(found.values())
     report.dropped_columns = [c for i, c in enumerate(table.columns) if i not in used]
     report.sensitive_columns = [c for c in report.dropped_columns if is_sensitive_header(c)]
+    footers = footer_positions(table)
+    report.skipped_rows = [
+        {"rij": table.row_numbers[i], "reden": "voettekst", "id": ""} for i in footers
+    ]
+    table = without_rows(table, footers)
 
     with engine.connect() as conn:
         earlier = imports_repo.previous_import(conn, job.kind, sha, job.profile.name)
-        edition = active_edition(conn, settings.get("boundaries.edition"))
     if earlier is not None:
         return _noop(engine, job, report, earlier)
+    day, day_from = export_date(job)
+    report.export_date, report.export_date_from = day.isoformat(), day_from
+    checked = check_rows(engine, job, table, found, report, export_day=day)
+    checked.sha = sha
+    with writing(engine) as conn:
+        write(conn, job, report, checked)
+    return report
+
+
+def kind_profile(conn: Connection, profile: Profile, kind: str) -> KindProfile:
+    """Return the profile's columns for ``kind`` with the label mappings of the Gegevens page.
+
+    A mapping made in the app wins over the profile's own values: it is the later decision.
+    """
+    kp = profile.kind(kind)
+    mapped = imports_repo.label_aliases(conn)
+    values = {f: {**kp.values.get(f, {}), **mapped.get(f, {})} for f in {*kp.values, *mapped}}
+    return replace(kp, values=values)
+
+
+def check_rows(
+    engine: Engine,
+    job: ImportJob,
+    table: RawTable,
+    found: dict[str, int],
+    report: ImportReport,
+    *,
+    export_day: date,
+) -> _Checked:
+    """Validate and place the rows of ``table``; nothing is written. Fills ``report``."""
+    with engine.connect() as conn:
+        edition = active_edition(conn, job.settings.get("boundaries.edition"))
+        kp = kind_profile(conn, job.profile, job.kind)
+        shortlist_ids = imports_repo.shortlist_ids(conn) if "shortlist_id" in found else set()
     if edition is None:
         raise ImportError_(
             "er zijn nog geen gebiedsgrenzen geladen; laad ze eerst "
@@ -148,27 +213,24 @@ def run(engine: Engine, job: ImportJob) -> ImportReport:
     index = AreaIndex(load_areas(engine, edition))
 
     raw = canonical_frame(table, found)
-    shortlist_ids: set[int] = set()
-    if "shortlist_id" in found:
-        with engine.connect() as conn:
-            shortlist_ids = imports_repo.shortlist_ids(conn)
     job.progress("controleren", 0, len(raw))
     valid = validate(
         raw,
         np.asarray(table.row_numbers),
         kind=job.kind,
         kp=kp,
-        settings=settings,
+        settings=job.settings,
         index=index,
         today=job.today,
+        export_date=export_day,
         geocoder=job.geocoder,
         ragged=set(table.ragged_rows),
         shortlist_ids=shortlist_ids,
     )
     job.progress("controleren", len(raw), len(raw))
     report.warnings = {k: v for k, v in valid.warnings.items() if v}
-    _write(engine, job, report, _Checked(table, found, sha, edition, valid))
-    return report
+    report.unmapped = valid.unmapped
+    return _Checked(table, found, "", edition, valid)
 
 
 def _noop(engine: Engine, job: ImportJob, report: ImportReport, earlier: int) -> ImportReport:
@@ -182,6 +244,7 @@ def _noop(engine: Engine, job: ImportJob, report: ImportReport, earlier: int) ->
         # Nothing changes: every row is reported as already present (accepted earlier,
         # or in quarantine from that earlier batch).
         report.duplicates = report.rows_in
+        report.skipped_rows = []
         audit.record(
             conn,
             actor=job.actor,
@@ -219,64 +282,68 @@ def _conflict_rejections(conflicts: pd.DataFrame, table: RawTable, kind: str) ->
     ]
 
 
-def _write(engine: Engine, job: ImportJob, report: ImportReport, checked: _Checked) -> None:
-    """Write batch, records, quarantine and audit of one file in one transaction."""
+def write(conn: Connection, job: ImportJob, report: ImportReport, checked: _Checked) -> None:
+    """Write batch, records, quarantine and audit of one file on ``conn`` (one transaction)."""
     kind, system = job.kind, job.profile.system
     good = _good_rows(job, checked.valid)
     rejections = list(checked.valid.rejections)
 
-    with writing(engine) as conn:
-        batch_id = imports_repo.insert_batch(
-            conn,
-            kind=kind,
-            filename=report.filename,
-            sha=checked.sha,
-            profile=job.profile.name,
-            actor=job.actor,
-            rows_in=report.rows_in,
-        )
-        report.batch_id = batch_id
-        plan = plan_rows(good, imports_repo.existing_records(conn, kind, system))
-        rejections += _conflict_rejections(plan.conflicts, checked.table, kind)
+    batch_id = imports_repo.insert_batch(
+        conn,
+        kind=kind,
+        filename=report.filename,
+        sha=checked.sha,
+        profile=job.profile.name,
+        actor=job.actor,
+        rows_in=report.rows_in,
+    )
+    report.batch_id = batch_id
+    plan = plan_rows(good, imports_repo.existing_records(conn, kind, system))
+    rejections += _conflict_rejections(plan.conflicts, checked.table, kind)
+    row_numbers = np.asarray(checked.table.row_numbers)
+    report.skipped_rows += [
+        {"rij": int(row_numbers[pos]), "reden": "ouder_dan_opgeslagen", "id": str(sid)}
+        for pos, sid in plan.older["source_id"].items()
+    ]
+    report.skipped_rows.sort(key=lambda r: r["rij"])
 
-        common = {"batch_id": batch_id, "edition": checked.edition, "source_system": system}
-        imports_repo.write_records(
-            conn,
-            kind,
-            plan.inserts,
-            plan.updates,
-            common,
-            lambda done, total: job.progress("schrijven", done, total),
-        )
-        report.inserted, report.updated = len(plan.inserts), len(plan.updates)
-        report.duplicates = plan.duplicates
-        report.placement = dict(
-            Counter(plan.inserts["placement"]) + Counter(plan.updates["placement"])
-        )
+    common = {"batch_id": batch_id, "edition": checked.edition, "source_system": system}
+    imports_repo.write_records(
+        conn,
+        kind,
+        plan.inserts,
+        plan.updates,
+        common,
+        lambda done, total: job.progress("schrijven", done, total),
+    )
+    report.inserted, report.updated = len(plan.inserts), len(plan.updates)
+    report.duplicates = plan.duplicates
+    report.placement = dict(Counter(plan.inserts["placement"]) + Counter(plan.updates["placement"]))
 
-        keep = job.today + timedelta(days=job.settings.get("retention.quarantine_days"))
-        quarantined = quarantine_rows(
-            checked.table, checked.found, rejections, batch_id=batch_id, kind=kind, keep_until=keep
-        )
-        imports_repo.store_quarantine(conn, quarantined)
-        report.rejected = len(quarantined)
-        report.reasons = dict(Counter(f"{r.field}:{r.rule}" for r in rejections))
-        report.rejections = sorted(rejections, key=lambda r: r.row)[:MAX_REJECTIONS_IN_REPORT]
-        if not report.reconciles:  # a bug, never a data problem: refuse to commit
-            raise RuntimeError(f"import does not reconcile: {report.to_dict()}")
-        imports_repo.finish_batch(conn, batch_id, report.to_dict())
-        audit.record(
-            conn,
-            actor=job.actor,
-            action="import",
-            obj=f"{kind}:{report.filename}",
-            origin=job.origin,
-            detail={
-                "batch": batch_id,
-                "rijen": report.rows_in,
-                "nieuw": report.inserted,
-                "bijgewerkt": report.updated,
-                "afgewezen": report.rejected,
-                "dubbel": report.duplicates,
-            },
-        )
+    keep = job.today + timedelta(days=job.settings.get("retention.quarantine_days"))
+    quarantined = quarantine_rows(
+        checked.table, checked.found, rejections, batch_id=batch_id, kind=kind, keep_until=keep
+    )
+    imports_repo.store_quarantine(conn, quarantined)
+    report.rejected = len(quarantined)
+    report.reasons = dict(Counter(f"{r.field}:{r.rule}" for r in rejections))
+    report.rejections = sorted(rejections, key=lambda r: r.row)[:MAX_REJECTIONS_IN_REPORT]
+    if not report.reconciles:  # a bug, never a data problem: refuse to commit
+        raise RuntimeError(f"import does not reconcile: {report.to_dict()}")
+    imports_repo.finish_batch(conn, batch_id, report.to_dict())
+    audit.record(
+        conn,
+        actor=job.actor,
+        action="import",
+        obj=f"{kind}:{report.filename}",
+        origin=job.origin,
+        detail={
+            "batch": batch_id,
+            "rijen": report.rows_in,
+            "nieuw": report.inserted,
+            "bijgewerkt": report.updated,
+            "afgewezen": report.rejected,
+            "dubbel": report.duplicates,
+            "overgeslagen": len(report.skipped_rows),
+        },
+    )

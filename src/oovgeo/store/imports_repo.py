@@ -66,14 +66,77 @@ def insert_batch(
 
 
 def existing_records(conn: Connection, kind: str, system: str) -> pd.DataFrame:
-    """Return the stored records of a source system: ``_id, source_id, row_hash_stored``."""
+    """Return the stored records of a source system.
+
+    Columns ``_id, source_id, row_hash_stored, version_date_stored``.
+    """
     tbl = table_for(kind)
     return pd.DataFrame(
         conn.execute(
-            select(tbl.c.id, tbl.c.source_id, tbl.c.row_hash).where(tbl.c.source_system == system)
+            select(tbl.c.id, tbl.c.source_id, tbl.c.row_hash, tbl.c.version_date).where(
+                tbl.c.source_system == system
+            )
         ).all(),
-        columns=["_id", "source_id", "row_hash_stored"],
+        columns=["_id", "source_id", "row_hash_stored", "version_date_stored"],
     )
+
+
+def label_aliases(conn: Connection) -> dict[str, dict[str, str]]:
+    """Return the label mappings made on the Gegevens page: field -> {alias: code}."""
+    t = schema.label_aliases
+    out: dict[str, dict[str, str]] = {}
+    for fname, alias, code in conn.execute(select(t.c.field, t.c.alias, t.c.code)):
+        out.setdefault(fname, {})[alias] = code
+    return out
+
+
+def add_label_alias(
+    conn: Connection, *, fname: str, alias: str, label: str, code: str, actor: str
+) -> None:
+    """Store one label mapping."""
+    conn.execute(
+        schema.label_aliases.insert().values(
+            field=fname,
+            alias=alias,
+            label=label[:200],
+            code=code,
+            created_by=actor,
+            created_at=datetime.now(UTC),
+        )
+    )
+
+
+def quarantined_with(conn: Connection, rule: str) -> list[dict]:
+    """Quarantined rows with a reason of ``rule``: id, batch, kind, row, reasons, row data."""
+    q, b = schema.quarantine, schema.import_batches
+    rows = conn.execute(
+        select(
+            q.c.id, q.c.batch_id, q.c.kind, q.c.row_number, q.c.reasons, q.c.row_data, b.c.profile
+        )
+        .join(b, b.c.id == q.c.batch_id)
+        .where(q.c.reasons.contains(f'"{rule}"'))
+        .order_by(q.c.batch_id, q.c.row_number)
+    ).mappings()
+    return [
+        {**r, "reasons": json.loads(r["reasons"]), "row_data": json.loads(r["row_data"])}
+        for r in rows
+    ]
+
+
+def batch_report(conn: Connection, batch_id: int) -> dict:
+    """Return the stored report of a batch (Dutch keys, see ingest.report)."""
+    b = schema.import_batches
+    return json.loads(conn.execute(select(b.c.report).where(b.c.id == batch_id)).scalar_one())
+
+
+def delete_quarantined(conn: Connection, ids: list[int]) -> int:
+    """Delete quarantined rows by id; return how many were deleted."""
+    q = schema.quarantine
+    deleted = 0
+    for start in range(0, len(ids), CHUNK):
+        result = conn.execute(q.delete().where(q.c.id.in_(ids[start : start + CHUNK])))
+        deleted += result.rowcount
+    return deleted
 
 
 def _records(frame: pd.DataFrame, common: dict) -> list[dict]:
@@ -120,10 +183,10 @@ def finish_batch(conn: Connection, batch_id: int, report: dict) -> None:
         schema.import_batches.update()
         .where(schema.import_batches.c.id == batch_id)
         .values(
-            inserted=report["inserted"],
-            updated=report["updated"],
-            rejected=report["rejected"],
-            duplicates=report["duplicates"],
+            inserted=report["nieuw"],
+            updated=report["bijgewerkt"],
+            rejected=report["afgewezen"],
+            duplicates=report["dubbel"],
             report=json.dumps(report, ensure_ascii=False, default=str),
         )
     )
