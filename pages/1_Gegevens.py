@@ -1,6 +1,5 @@
 """Data page: upload exports, read the import report, download quarantined rows."""
 
-import pandas as pd
 import streamlit as st
 
 from oovgeo import access
@@ -18,6 +17,12 @@ with st.form("import"):
     kind = st.radio("Soort", list(KINDS), format_func=KINDS.get, horizontal=True)
     profile = st.selectbox("Kolomprofiel", list(profiles), format_func=lambda p: profiles[p].label)
     upload = st.file_uploader("Export (CSV of Excel .xlsx)", type=["csv", "txt", "xlsx"])
+    export_day = st.date_input(
+        "Datum van de export (leeg: uit de bestandsnaam, anders vandaag)",
+        value=None,
+        format="DD-MM-YYYY",
+        help="Een record wordt alleen bijgewerkt door een export die minstens zo nieuw is.",
+    )
     submitted = st.form_submit_button("Importeren")
 
 if submitted:
@@ -36,6 +41,7 @@ if submitted:
                     profile_name=profile,
                     actor=ctx.identity.name,
                     origin="app",
+                    export_day=export_day,
                 )
             state.put("import_report", report)
             loaders.clear()  # maps and counts must show the new records now, not after the TTL
@@ -45,21 +51,8 @@ if submitted:
 
 report = state.get("import_report")
 if report is not None:
-    st.subheader("Importverslag")
-    lines = report.summary()
-    (st.info if report.status == "al_geimporteerd" else st.success)(lines[0])
-    for line in lines[1:]:
-        st.text(line.strip())
-    if report.rejections:
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {"rij": r.row, "veld": r.field, "regel": r.message, "waarde": r.value}
-                    for r in report.rejections
-                ]
-            ),
-            hide_index=True,
-        )
+    gegevens.import_report(report)
 
 completeness.settings_section(ctx)
+gegevens.label_mappings(ctx)
 gegevens.quarantine(ctx)

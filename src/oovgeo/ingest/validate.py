@@ -160,8 +160,8 @@ def _label_counts(labels: pd.Series) -> dict[str, int]:
     frame = pd.DataFrame({"label": labels, "norm": labels.map(normalise_label)})
     counts: dict[str, int] = {}
     for _, group in frame.groupby("norm", sort=False):
-        spelling = group["label"].value_counts(sort=True).index[0]
-        counts[str(spelling)] = len(group)
+        spellings = Counter(group["label"])  # insertion order: first in the file wins a tie
+        counts[str(max(spellings, key=spellings.__getitem__))] = len(group)
     return counts
 
 

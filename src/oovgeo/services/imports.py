@@ -84,7 +84,7 @@ def export_date(job: ImportJob) -> tuple[date, str]:
 
 
 @dataclass
-class _Checked:
+class Checked:
     """A file read and validated, ready to be written."""
 
     table: RawTable
@@ -179,15 +179,20 @@ def run(engine: Engine, job: ImportJob) -> ImportReport:
     return report
 
 
-def kind_profile(conn: Connection, profile: Profile, kind: str) -> KindProfile:
+def kind_profile(
+    conn: Connection, profile: Profile, kind: str, extra: dict[str, dict[str, str]] | None = None
+) -> KindProfile:
     """Return the profile's columns for ``kind`` with the label mappings of the Gegevens page.
 
     A mapping made in the app wins over the profile's own values: it is the later decision.
+    ``extra`` holds mappings not stored yet (a mapping being made releases its rows with it).
     """
     kp = profile.kind(kind)
     mapped = imports_repo.label_aliases(conn)
-    values = {f: {**kp.values.get(f, {}), **mapped.get(f, {})} for f in {*kp.values, *mapped}}
-    return replace(kp, values=values)
+    for fname, more in (extra or {}).items():
+        mapped[fname] = {**mapped.get(fname, {}), **more}
+    merged = {f: {**kp.values.get(f, {}), **mapped.get(f, {})} for f in {*kp.values, *mapped}}
+    return replace(kp, values=merged)
 
 
 def check_rows(
@@ -198,11 +203,12 @@ def check_rows(
     report: ImportReport,
     *,
     export_day: date,
-) -> _Checked:
+    extra_labels: dict[str, dict[str, str]] | None = None,
+) -> Checked:
     """Validate and place the rows of ``table``; nothing is written. Fills ``report``."""
     with engine.connect() as conn:
         edition = active_edition(conn, job.settings.get("boundaries.edition"))
-        kp = kind_profile(conn, job.profile, job.kind)
+        kp = kind_profile(conn, job.profile, job.kind, extra_labels)
         shortlist_ids = imports_repo.shortlist_ids(conn) if "shortlist_id" in found else set()
     if edition is None:
         raise ImportError_(
@@ -230,7 +236,7 @@ def check_rows(
     job.progress("controleren", len(raw), len(raw))
     report.warnings = {k: v for k, v in valid.warnings.items() if v}
     report.unmapped = valid.unmapped
-    return _Checked(table, found, "", edition, valid)
+    return Checked(table, found, "", edition, valid)
 
 
 def _noop(engine: Engine, job: ImportJob, report: ImportReport, earlier: int) -> ImportReport:
@@ -282,7 +288,7 @@ def _conflict_rejections(conflicts: pd.DataFrame, table: RawTable, kind: str) ->
     ]
 
 
-def write(conn: Connection, job: ImportJob, report: ImportReport, checked: _Checked) -> None:
+def write(conn: Connection, job: ImportJob, report: ImportReport, checked: Checked) -> None:
     """Write batch, records, quarantine and audit of one file on ``conn`` (one transaction)."""
     kind, system = job.kind, job.profile.system
     good = _good_rows(job, checked.valid)

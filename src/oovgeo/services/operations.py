@@ -25,7 +25,9 @@ from oovgeo.ingest.readers import ReadError
 from oovgeo.ingest.report import ImportReport
 from oovgeo.ingest.rules import ImportError_
 from oovgeo.police import PoliceImportError
+from oovgeo.services import labels
 from oovgeo.services.imports import Progress, import_file
+from oovgeo.services.labels import LabelError, Release
 from oovgeo.store import audit
 from oovgeo.store.areas_repo import (
     active_edition,
@@ -51,6 +53,7 @@ USER_ERRORS = (
     ReadError,
     pdok.PdokError,
     PoliceImportError,
+    LabelError,
 )
 
 _ENGINES: dict[str, Engine] = {}
@@ -194,8 +197,12 @@ def run_import(
     origin: str = "cli",
     today: date | None = None,
     progress: Progress | None = None,
+    export_day: date | None = None,
 ) -> ImportReport:
-    """Import one file of the given kind and return its report."""
+    """Import one file of the given kind and return its report.
+
+    ``export_day`` dates the export's versions (default: a date in the file name, else today).
+    """
     return import_file(
         engine,
         settings,
@@ -208,6 +215,31 @@ def run_import(
         today=today,
         geocoder=make_geocoder(engine, settings),
         progress=progress,
+        export_day=export_day,
+    )
+
+
+def map_label(
+    engine: Engine,
+    settings: Settings,
+    *,
+    fname: str,
+    label: str,
+    code: str,
+    actor: str,
+    origin: str = "cli",
+) -> Release:
+    """Map an export label to a code and release the quarantined rows it held back."""
+    return labels.map_label(
+        engine,
+        settings,
+        profiles(settings),
+        fname=fname,
+        label=label,
+        code=code,
+        actor=actor,
+        origin=origin,
+        geocoder=make_geocoder(engine, settings),
     )
 
 

@@ -1,11 +1,48 @@
-"""The sections of the Gegevens page that read the store: the rows waiting in quarantine."""
+"""The sections of the Gegevens page that read the store: quarantine and label mappings."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+from oovgeo import access
+from oovgeo.config import UNKNOWN
+from oovgeo.ingest.report import SKIP_TEXT
+from oovgeo.services import labels
+from oovgeo.services import operations as ops
 from oovgeo.store.records import quarantine_frame
+from oovgeo.ui import loaders
 from oovgeo.ui.widgets import table_downloads
+
+
+def import_report(report) -> None:
+    """Show an import's report: the summary, each rejection, each skipped row."""
+    st.subheader("Importverslag")
+    lines = report.summary()
+    (st.info if report.status == "al_geimporteerd" else st.success)(lines[0])
+    for line in lines[1:]:
+        st.text(line.strip())
+    if report.rejections:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {"rij": r.row, "veld": r.field, "regel": r.message, "waarde": r.value}
+                    for r in report.rejections
+                ]
+            ),
+            hide_index=True,
+        )
+    if report.skipped_rows:
+        st.caption("Overgeslagen rijen (geen record, of ouder dan wat er al is)")
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {"rij": r["rij"], "reden": SKIP_TEXT[r["reden"]], "id": r["id"]}
+                    for r in report.skipped_rows
+                ]
+            ),
+            hide_index=True,
+        )
 
 
 def quarantine(ctx) -> None:
@@ -21,3 +58,63 @@ def quarantine(ctx) -> None:
         "met hetzelfde profiel."
     )
     table_downloads(ctx, waiting, "quarantaine", "quarantaine", label="Afgewezen rijen")
+
+
+def label_mappings(ctx) -> None:
+    """Map an export label to a code; a theme label releases the rows it held in quarantine."""
+    if not access.may(ctx.identity, "import"):
+        return
+    st.subheader("Labels koppelen")
+    held = labels.unmapped_theme_labels(ctx.engine, ctx.settings)
+    if held:
+        st.write(
+            "Deze themalabels uit exports zijn nog aan geen thema gekoppeld; hun rijen wachten "
+            "in quarantaine. Koppel een label en de rijen worden meteen verwerkt."
+        )
+        st.dataframe(
+            pd.DataFrame({"label in de export": list(held), "rijen": list(held.values())}),
+            hide_index=True,
+        )
+    field_names = {"thema": "Thema", "bron": "Bron", "partners": "Partner", "uitkomst": "Uitkomst"}
+    with st.form("label_koppelen"):
+        fname = st.radio("Veld", list(field_names), format_func=field_names.get, horizontal=True)
+        label = st.selectbox(
+            "Label uit de export (thema's in quarantaine)",
+            list(held),
+            index=None,
+            accept_new_options=True,
+            placeholder="kies of typ een label",
+        )
+        lists = {f: ctx.settings.labels(labels.CODE_LISTS[f]) for f in field_names}
+        choices = {
+            f"{f}:{c}": f"{field_names[f]}: {text}"
+            for f in field_names
+            for c, text in lists[f].items()
+            if c != UNKNOWN
+        }
+        code = st.selectbox("Koppelen aan", list(choices), format_func=choices.get)
+        submitted = st.form_submit_button("Koppelen")
+    if not submitted:
+        return
+    target_field, target = code.split(":", 1)
+    if not label:
+        st.warning("Kies of typ eerst het label zoals het in de export staat.")
+    elif target_field != fname:
+        st.warning(f"Kies een {field_names[fname].lower()} om '{label}' aan te koppelen.")
+    else:
+        try:
+            with st.spinner("Bezig met koppelen en verwerken..."):
+                release = ops.map_label(
+                    ctx.engine,
+                    ctx.settings,
+                    fname=fname,
+                    label=label,
+                    code=target,
+                    actor=ctx.identity.name,
+                    origin="app",
+                )
+        except ops.USER_ERRORS as exc:
+            st.error(f"Niet gekoppeld: {exc}")
+            return
+        loaders.clear()
+        st.success(release.message(lists[fname][target]))
