@@ -29,8 +29,9 @@ from oovgeo.store.db import Engine
 FORM_SYSTEM = "generiek"  # profile and source system of entries made in the app
 ID_PREFIX = "OOV"
 
-# the generiek interventions fields, without lat/lon: the form passes RD coordinates
-HEADER = [f for f in FIELDS["interventions"] if f not in ("lat", "lon")]
+# the generiek interventions fields, without lat/lon (the form passes RD coordinates) and
+# without a change date (an entry made in the app is dated today, the newest version)
+HEADER = [f for f in FIELDS["interventions"] if f not in ("lat", "lon", "gewijzigd")]
 
 
 class ChangedMeanwhile(ImportError_):

@@ -66,18 +66,13 @@ def label_mappings(ctx) -> None:
         return
     st.subheader("Labels koppelen")
     held = labels.unmapped_theme_labels(ctx.engine, ctx.settings)
-    if held:
-        st.write(
-            "Deze themalabels uit exports zijn nog aan geen thema gekoppeld; hun rijen wachten "
-            "in quarantaine. Koppel een label en de rijen worden meteen verwerkt."
-        )
-        st.dataframe(
-            pd.DataFrame({"label in de export": list(held), "rijen": list(held.values())}),
-            hide_index=True,
-        )
+    waiting = st.container()  # filled after the form, so a mapping made now shows at once
     field_names = {"thema": "Thema", "bron": "Bron", "partners": "Partner", "uitkomst": "Uitkomst"}
+    st.caption(
+        "Een thema koppelen verwerkt de rijen in quarantaine meteen; een bron, partner of "
+        "uitkomst geldt voor de volgende imports (eerdere rijen staan als 'onbekend')."
+    )
     with st.form("label_koppelen"):
-        fname = st.radio("Veld", list(field_names), format_func=field_names.get, horizontal=True)
         label = st.selectbox(
             "Label uit de export (thema's in quarantaine)",
             list(held),
@@ -94,27 +89,42 @@ def label_mappings(ctx) -> None:
         }
         code = st.selectbox("Koppelen aan", list(choices), format_func=choices.get)
         submitted = st.form_submit_button("Koppelen")
-    if not submitted:
+    if submitted:
+        _map(ctx, label, code)
+    _held_labels(waiting, labels.unmapped_theme_labels(ctx.engine, ctx.settings))
+
+
+def _held_labels(box, held: dict[str, int]) -> None:
+    if not held:
         return
-    target_field, target = code.split(":", 1)
+    box.write(
+        "Deze themalabels uit exports zijn nog aan geen thema gekoppeld; hun rijen wachten "
+        "in quarantaine. Koppel een label en de rijen worden meteen verwerkt."
+    )
+    box.dataframe(
+        pd.DataFrame({"label in de export": list(held), "rijen": list(held.values())}),
+        hide_index=True,
+    )
+
+
+def _map(ctx, label: str | None, code: str) -> None:
+    fname, target = code.split(":", 1)  # the chosen code says which field the label is of
     if not label:
         st.warning("Kies of typ eerst het label zoals het in de export staat.")
-    elif target_field != fname:
-        st.warning(f"Kies een {field_names[fname].lower()} om '{label}' aan te koppelen.")
-    else:
-        try:
-            with st.spinner("Bezig met koppelen en verwerken..."):
-                release = ops.map_label(
-                    ctx.engine,
-                    ctx.settings,
-                    fname=fname,
-                    label=label,
-                    code=target,
-                    actor=ctx.identity.name,
-                    origin="app",
-                )
-        except ops.USER_ERRORS as exc:
-            st.error(f"Niet gekoppeld: {exc}")
-            return
-        loaders.clear()
-        st.success(release.message(lists[fname][target]))
+        return
+    try:
+        with st.spinner("Bezig met koppelen en verwerken..."):
+            release = ops.map_label(
+                ctx.engine,
+                ctx.settings,
+                fname=fname,
+                label=label,
+                code=target,
+                actor=ctx.identity.name,
+                origin="app",
+            )
+    except ops.USER_ERRORS as exc:
+        st.error(f"Niet gekoppeld: {exc}")
+        return
+    loaders.clear()
+    st.success(release.message(ctx.settings.labels(labels.CODE_LISTS[fname])[target]))
