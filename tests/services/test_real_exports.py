@@ -192,7 +192,9 @@ def test_mapping_a_theme_label_releases_its_quarantined_rows_without_a_new_uploa
     assert report.rejected == 0
     assert _stored(engine)["MOR-2025-0000"].thema == "ondermijning"
     with pytest.raises(LabelError, match="al gekoppeld aan Ondermijning"):
-        ops.map_label(engine, settings, fname="thema", label="Drugs", code="woonoverlast", actor="b")
+        ops.map_label(
+            engine, settings, fname="thema", label="Drugs", code="woonoverlast", actor="b"
+        )
 
 
 def test_a_released_row_with_another_problem_stays_in_quarantine_with_only_that_problem(

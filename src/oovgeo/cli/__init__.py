@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from oovgeo import dutch
 from oovgeo.access import ROLES, check_role_map, cli_identity
-from oovgeo.cli import analyses, effect, export, hotspots, trends
+from oovgeo.cli import analyses, effect, export, hotspots, labels, trends
 from oovgeo.config import ConfigError, load_settings
 from oovgeo.exports import to_csv_bytes, to_xlsx_bytes
 from oovgeo.meetings import MeetingError, meeting_type, pack_period
@@ -239,6 +239,7 @@ def cmd_import(args, settings) -> int:
         filename=path.name,
         profile_name=args.profile,
         progress=_Bar(),
+        export_day=_day(args.exportdatum, "--exportdatum") if args.exportdatum else None,
     )
     if args.json:
         _print_json(report.to_dict())
@@ -246,6 +247,11 @@ def cmd_import(args, settings) -> int:
         print("\n".join(report.summary()))
         if report.rejected:
             print("Afgewezen rijen staan in quarantaine: `oovgeo quarantine export --out FILE`.")
+        if any(key.endswith(":onbekend_thema") for key in report.reasons):
+            print(
+                "Rijen met een onbekend themalabel worden verwerkt zodra het label gekoppeld "
+                "is: `oovgeo labels koppel thema LABEL CODE` of de pagina Gegevens."
+            )
     return 0
 
 
@@ -488,6 +494,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("kind", choices=["signals", "interventions"])
     s.add_argument("file")
     s.add_argument("--profile", default="generiek")
+    s.add_argument(
+        "--exportdatum",
+        help="datum van de export (jjjj-mm-dd; standaard uit de bestandsnaam, anders vandaag): "
+        "een record wordt alleen bijgewerkt door een export die minstens zo nieuw is",
+    )
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_import)
 
@@ -559,6 +570,7 @@ def build_parser() -> argparse.ArgumentParser:
     trends.add_command(sub)
     effect.add_command(sub)
     export.add_command(sub)
+    labels.add_command(sub)
     return p
 
 
