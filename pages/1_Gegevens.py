@@ -16,7 +16,10 @@ profiles = ops.profiles(ctx.settings)
 with st.form("import"):
     kind = st.radio("Soort", list(KINDS), format_func=KINDS.get, horizontal=True)
     profile = st.selectbox("Kolomprofiel", list(profiles), format_func=lambda p: profiles[p].label)
-    upload = st.file_uploader("Export (CSV of Excel .xlsx)", type=["csv", "txt", "xlsx"])
+    upload = st.file_uploader(
+        "Export (CSV, Excel .xlsx of Signalen .json/.geojson)",
+        type=["csv", "txt", "xlsx", "json", "geojson"],
+    )
     export_day = st.date_input(
         "Datum van de export (leeg: uit de bestandsnaam, anders vandaag)",
         value=None,

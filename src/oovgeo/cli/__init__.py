@@ -490,10 +490,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.set_defaults(func=cmd_population)
 
-    s = sub.add_parser("import", help="signalen of interventies importeren (CSV/XLSX)")
+    s = sub.add_parser(
+        "import",
+        help="signalen of interventies importeren (CSV/XLSX, of JSON/GeoJSON uit Signalen)",
+    )
     s.add_argument("kind", choices=["signals", "interventions"])
     s.add_argument("file")
-    s.add_argument("--profile", default="generiek")
+    s.add_argument(
+        "--profile",
+        default="generiek",
+        help="kolomprofiel (standaard generiek); een JSON-bestand krijgt het profiel signalen",
+    )
     s.add_argument(
         "--exportdatum",
         help="datum van de export (jjjj-mm-dd; standaard uit de bestandsnaam, anders vandaag): "

@@ -164,6 +164,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("import.max_file_mb", 25, "Largest accepted import file in MB."),
     Setting("import.max_rows", 1_000_000, "Most rows accepted in one import file."),
     Setting("import.profiles_file", "", "Extra column-profile TOML; empty = HOME/profiles.toml."),
+    Setting(
+        "import.signalen_crosswalk",
+        "",
+        "Extra Signalen category/source crosswalk TOML; empty = HOME/signalen_crosswalk.toml.",
+    ),
     Setting("geocoder.enabled", False, "Geocode addresses with the PDOK Locatieserver (online)."),
     Setting(
         "geocoder.url",

@@ -16,12 +16,13 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from oovgeo.config import Settings
-from oovgeo.ingest import parse
+from oovgeo.ingest import parse, signalen
 from oovgeo.ingest.columns import canonical_frame, check_required, match_columns
 from oovgeo.ingest.footers import footer_positions, without_rows
 from oovgeo.ingest.locate import Geocoder
@@ -109,7 +110,7 @@ def import_file(
     progress: Progress | None = None,
     export_day: date | None = None,
 ) -> ImportReport:
-    """Import one CSV/XLSX file of ``kind`` ('signals' or 'interventions').
+    """Import one CSV/XLSX file (or Signalen JSON) of ``kind`` ('signals' or 'interventions').
 
     Raises ``ImportError_`` (or a ``ReadError``) when the file as a whole cannot be used; then
     nothing is written. Otherwise returns the report; everything was written in one
@@ -135,14 +136,8 @@ def run(engine: Engine, job: ImportJob) -> ImportReport:
     """Import ``job``'s file; see ``import_file``."""
     if job.kind not in FIELDS:
         raise ImportError_(f"onbekende soort import '{job.kind}'")
-    settings = job.settings
+    table, not_stored = _read(job)
     kp = job.profile.kind(job.kind)
-    table = read_table(
-        job.data,
-        job.filename,
-        max_bytes=settings.get("import.max_file_mb") * 1024 * 1024,
-        max_rows=settings.get("import.max_rows"),
-    )
     found = match_columns(table.columns, kp)
     check_required(job.kind, found, kp, table.columns)
     sha = hashlib.sha256(job.data).hexdigest()
@@ -160,7 +155,10 @@ def run(engine: Engine, job: ImportJob) -> ImportReport:
     used = set(found.values())
     report.dropped_columns = [c for i, c in enumerate(table.columns) if i not in used]
     report.sensitive_columns = [c for c in report.dropped_columns if is_sensitive_header(c)]
-    footers = footer_positions(table)
+    report.dropped_columns += not_stored
+    report.sensitive_columns += not_stored
+    # a spreadsheet or CSV may end in totals lines; a JSON export has none
+    footers = footer_positions(table) if job.profile.system != signalen.SYSTEM else []
     report.skipped_rows = [
         {"rij": table.row_numbers[i], "reden": "voettekst", "id": ""} for i in footers
     ]
@@ -237,6 +235,42 @@ def check_rows(
     report.warnings = {k: v for k, v in valid.warnings.items() if v}
     report.unmapped = valid.unmapped
     return Checked(table, found, "", edition, valid)
+
+
+def _read(job: ImportJob) -> tuple[RawTable, list[str]]:
+    """Read the file as a table; also return the fields the reader left unread (P1).
+
+    A Signalen export (JSON) is read by its own reader, and only with a Signalen profile;
+    ``operations.run_import`` picks that profile for any JSON file.
+    """
+    limits = {
+        "max_bytes": job.settings.get("import.max_file_mb") * 1024 * 1024,
+        "max_rows": job.settings.get("import.max_rows"),
+    }
+    is_json = signalen.looks_like_json(job.data, job.filename)
+    if not is_json and job.profile.system != signalen.SYSTEM:
+        return read_table(job.data, job.filename, **limits), []
+    if job.profile.system != signalen.SYSTEM:
+        raise ImportError_(
+            f"{job.filename} is een JSON-bestand; importeer het met het profiel "
+            f"'{signalen.PROFILE}' (Signalen)."
+        )
+    if job.kind != "signals":
+        raise ImportError_(
+            "een Signalen-bestand bevat meldingen, geen interventies; importeer het als signalen."
+        )
+    read = signalen.read_signalen(
+        job.data, job.filename, crosswalk=_signalen_crosswalk(job.settings), **limits
+    )
+    return read.table, read.not_stored
+
+
+def _signalen_crosswalk(settings: Settings) -> signalen.Crosswalk:
+    """Return the shipped Signalen crosswalk, extended by the municipality's own file."""
+    own = settings.get("import.signalen_crosswalk")
+    if own:
+        return signalen.load_crosswalk(Path(own), required=True)
+    return signalen.load_crosswalk(settings.home / "signalen_crosswalk.toml")
 
 
 def _noop(engine: Engine, job: ImportJob, report: ImportReport, earlier: int) -> ImportReport:

@@ -18,6 +18,7 @@ from oovgeo import demo, dutch, police
 from oovgeo.areas import BoundaryError, pdok
 from oovgeo.areas.population import aggregate_population, read_population_file
 from oovgeo.config import Settings
+from oovgeo.ingest import signalen
 from oovgeo.ingest.locate import Geocoder
 from oovgeo.ingest.placement import AreaIndex
 from oovgeo.ingest.profiles import Profile, ProfileError, load_profiles
@@ -202,11 +203,16 @@ def run_import(
     """Import one file of the given kind and return its report.
 
     ``export_day`` dates the export's versions (default: a date in the file name, else today).
+    A JSON file is a Signalen export: it is imported with the chosen profile when that is a
+    Signalen profile (system "signalen"), else with the profile "signalen".
     """
+    chosen = profile(settings, profile_name)
+    if signalen.looks_like_json(data, filename) and chosen.system != signalen.SYSTEM:
+        chosen = profile(settings, signalen.PROFILE)
     return import_file(
         engine,
         settings,
-        profile(settings, profile_name),
+        chosen,
         kind=kind,
         data=data,
         filename=filename,
