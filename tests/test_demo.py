@@ -267,7 +267,7 @@ def test_the_demo_draws_exactly_the_configured_codes(case):
     _, data = case
     # every configured theme and source has its signals, so every legend entry shows on the map
     assert set(data.signals["thema"]) == set(settings.labels("themes"))
-    assert set(data.signals["bron"]) == set(settings.labels("sources"))
+    assert set(data.signals["bron"]) == {c.code for c in settings.codes("sources")}
 
 
 def test_codes_come_from_the_default_configuration(case):
