@@ -422,7 +422,10 @@ def _check(values: dict[str, Any]) -> None:
     _check_codes("meetings", values["meetings"])
     theme_codes = {r["code"] for r in values["themes"]}
     values["meetings"] = [_check_meeting(r, theme_codes) for r in values["meetings"]]
-    values["forwarding"] = _check_forwarding(values["forwarding"], theme_codes)
+    forwarding = values["forwarding"]
+    values["forwarding"] = _check_forwarding(
+        forwarding, theme_codes, configured=forwarding is not DEFAULT_FORWARDING
+    )
 
 
 def load_settings(

@@ -189,11 +189,15 @@ def _check_meeting(row: Mapping[str, Any], theme_codes: set[str]) -> dict[str, A
 _FORWARDING_KEYS = {"code", "label", "themes"}
 
 
-def _check_forwarding(rows: Any, theme_codes: set[str]) -> list[dict[str, Any]]:
+def _check_forwarding(
+    rows: Any, theme_codes: set[str], *, configured: bool = True
+) -> list[dict[str, Any]]:
     """Check the ``forwarding`` setting: per partner its code, label and the themes it gets.
 
     Codes are unique, ``niet_doorgezet`` is taken (the group of themes no partner receives),
-    every theme is a configured theme code; a partner may receive no theme at all.
+    every theme is a configured theme code; a partner may receive no theme at all. The
+    built-in default (``configured`` False) keeps only the themes that are configured: a
+    municipality with its own theme list is not refused for a list it never wrote.
     """
     if not isinstance(rows, list):
         raise ConfigError("instelling forwarding moet een lijst zijn ([[forwarding]])")
@@ -210,6 +214,8 @@ def _check_forwarding(rows: Any, theme_codes: set[str]) -> list[dict[str, Any]]:
         if row["code"] == NOT_FORWARDED:
             raise ConfigError(f"{where}: de code '{NOT_FORWARDED}' is gereserveerd")
         themes = _text_list(f"{where}: themes", row.get("themes", []))
+        if not configured:
+            themes = [t for t in themes if t in theme_codes]
         bad = [t for t in themes if t not in theme_codes]
         if bad:
             raise ConfigError(f"{where}: onbekend(e) thema('s) {', '.join(bad)}")
