@@ -78,7 +78,8 @@ def sheet_name(label: str, taken: set[str]) -> str:
     >>> sheet_name("Zorg- en veiligheidsteam", set()), sheet_name("A/B", {"a b"})
     ('Zorg- en veiligheidsteam', 'A B (2)')
     """
-    base = _SHEET_FORBIDDEN.sub(" ", label).strip().strip("'")[:31] or "blad"
+    clean = re.sub(r"\s+", " ", _SHEET_FORBIDDEN.sub(" ", label)).strip().strip("'")
+    base = clean[:31].rstrip() or "blad"
     name, n = base, 1
     while name.lower() in taken:
         n += 1

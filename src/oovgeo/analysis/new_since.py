@@ -152,7 +152,7 @@ def signal_table(
     def name(code: Any) -> str:
         return "" if code is None or pd.isna(code) else area_names.get(code, str(code))
 
-    def text(value: Any) -> str:
+    def as_text(value: Any) -> str:
         return "" if value is None or pd.isna(value) else str(value)
 
     table = pd.DataFrame(
@@ -162,8 +162,8 @@ def signal_table(
             "Bron": [source_labels.get(b, b) for b in raw["bron"]],
             "Wijk": [name(c) for c in raw["wijk_code"]],
             "Buurt": [name(c) for c in raw["buurt_code"]],
-            "Adres": [text(a) for a in raw["adres"]],
-            "Dossiernummer": [text(n) for n in raw["dossiernummer"]],
+            "Adres": [as_text(a) for a in raw["adres"]],
+            "Dossiernummer": [as_text(n) for n in raw["dossiernummer"]],
             "thema": list(raw["thema"]),
         },
         columns=[*LIST_COLUMNS, "thema"],

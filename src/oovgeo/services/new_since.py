@@ -19,7 +19,7 @@ from oovgeo.access import Identity, may
 from oovgeo.analysis import new_since as ns
 from oovgeo.analysis.new_since import Recipient
 from oovgeo.config import Settings
-from oovgeo.exports import to_csv_bytes, to_xlsx_sheets
+from oovgeo.exports import sheet_name, to_csv_bytes, to_xlsx_sheets
 from oovgeo.privacy import Disclosure
 from oovgeo.store import new_since_repo
 from oovgeo.store.areas_repo import active_edition, load_areas
@@ -165,8 +165,9 @@ def workbook(result: NewSince, made_on: date | None = None) -> bytes:
     """
     made_on = made_on or date.today()
     sheets = {SUMMARY_SHEET: ns.shown_counts(result.counts, result.disclosure)}
+    taken = {SUMMARY_SHEET.lower()}  # labels need not be unique, sheet names must
     for group in result.groups:
-        sheets[group.label] = result.partner_list(group)
+        sheets[sheet_name(group.label, taken)] = result.partner_list(group)
     notes = {
         SUMMARY_SHEET: [
             f"Doorstuurlijst: nieuwe signalen per partner, gemaakt op {dutch.day(made_on)}.",
