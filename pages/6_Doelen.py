@@ -7,7 +7,7 @@ import streamlit as st
 from oovgeo.analysis.target_table import candidates_start
 from oovgeo.ui import frame
 from oovgeo.ui.filters import sidebar_filters
-from oovgeo.ui.views import doelen
+from oovgeo.ui.views import doelen, nieuw
 
 ctx = frame(page="doelen")
 filters = sidebar_filters(ctx.settings)
@@ -16,6 +16,7 @@ st.caption(
     "Plaatsen, geen personen: elke rangorde toont haar redenen. De score is na te rekenen "
     "uit de getoonde onderdelen en gewichten."
 )
+nieuw.core(ctx)
 weights = doelen.weights(ctx.settings)
 start = candidates_start(filters.start, date.today())
 on_map = doelen.ranked_places(ctx, filters, weights, start)

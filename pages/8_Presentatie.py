@@ -12,7 +12,7 @@ import streamlit as st
 from oovgeo.meetings import default_period, dutch_period, meeting_types
 from oovgeo.report.pack import audience_for
 from oovgeo.ui import frame, presenting, start_presentation, state
-from oovgeo.ui.views import presentatie
+from oovgeo.ui.views import nieuw, presentatie
 
 ctx = frame(page="presentatie")
 shown = presenting()
@@ -51,3 +51,4 @@ with right:
     st.subheader("Overlegpakket")
     st.caption("PowerPoint en PDF met dezelfde dia's, voor het verslag of de mail vooraf.")
     presentatie.downloads(ctx, code, on)
+nieuw.protected(ctx, meeting, on)

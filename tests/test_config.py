@@ -124,3 +124,52 @@ def test_a_value_set_on_screen_is_checked_by_the_rule_of_the_file():
     check_value("targets.intervention_factor", 0.5)
     with pytest.raises(ConfigError, match="tussen 0 en 1"):
         check_value("targets.intervention_factor", 1.5)
+
+
+# --- forwarding (issue 14, "Nieuw sinds") --------------------------------------------------
+
+
+def _forwarding(tmp_path, body: str):
+    cfg = tmp_path / "oovgeo.toml"
+    cfg.write_text(body, encoding="utf-8")
+    return load_settings(env={}, config_file=cfg).get("forwarding")
+
+
+def test_forwarding_from_the_file_replaces_the_default_partners(tmp_path):
+    rows = _forwarding(
+        tmp_path,
+        '[[forwarding]]\ncode = "riec"\nlabel = "RIEC"\nthemes = ["ondermijning", "ondermijning"]\n',
+    )
+    assert rows == [{"code": "riec", "label": "RIEC", "themes": ["ondermijning"]}]
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ('code = "politie"\nlabel = "Politie"\nthemes = ["drugs"]', "onbekend(e) thema('s) drugs"),
+        ('code = "niet_doorgezet"\nlabel = "X"\nthemes = []', "is gereserveerd"),
+        ('code = "Politie!"\nlabel = "Politie"\nthemes = []', "mag alleen a-z"),
+        ('code = "politie"\nlabel = "Politie"\nthemes = "ondermijning"', "lijst met teksten"),
+        ('code = "politie"\nlabel = "Politie"\nthemas = []', "onbekende sleutel(s) themas"),
+    ],
+)
+def test_a_wrong_forwarding_entry_is_refused_in_dutch(tmp_path, body, message):
+    with pytest.raises(ConfigError) as refused:
+        _forwarding(tmp_path, "[[forwarding]]\n" + body + "\n")
+    assert message in str(refused.value)
+
+
+def test_forwarding_checks_its_themes_against_the_configured_themes(tmp_path):
+    body = (
+        '[[themes]]\ncode = "drugs"\nlabel = "Drugs"\n'
+        '[[forwarding]]\ncode = "politie"\nlabel = "Politie"\nthemes = ["drugs"]\n'
+    )
+    assert _forwarding(tmp_path, body)[0]["themes"] == ["drugs"]
+    with pytest.raises(ConfigError, match="ondermijning"):
+        _forwarding(tmp_path, body.replace('themes = ["drugs"]', 'themes = ["ondermijning"]'))
+
+
+def test_own_themes_without_forwarding_send_nothing_anywhere_rather_than_refuse(tmp_path):
+    rows = _forwarding(tmp_path, '[[themes]]\ncode = "drugs"\nlabel = "Drugs"\n')
+    assert [r["code"] for r in rows] == ["politie", "jongerenwerk", "zorgteam"]
+    assert all(r["themes"] == [] for r in rows)  # "drugs" lands in "niet doorgezet"

@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from oovgeo import dutch
 from oovgeo.access import ROLES, check_role_map, cli_identity
-from oovgeo.cli import analyses, effect, export, hotspots, labels, trends
+from oovgeo.cli import analyses, effect, export, hotspots, labels, nieuw, trends
 from oovgeo.config import ConfigError, load_settings
 from oovgeo.exports import to_csv_bytes, to_xlsx_bytes
 from oovgeo.meetings import MeetingError, meeting_type, pack_period
@@ -578,6 +578,7 @@ def build_parser() -> argparse.ArgumentParser:
     effect.add_command(sub)
     export.add_command(sub)
     labels.add_command(sub)
+    nieuw.add_command(sub)
     return p
 
 

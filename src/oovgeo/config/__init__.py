@@ -29,6 +29,7 @@ from oovgeo.config.checks import (
     Check,
     ConfigError,
     _check_codes,
+    _check_forwarding,
     _check_meeting,
     _code_list,
     _dates_per_code,
@@ -39,6 +40,7 @@ from oovgeo.config.checks import (
 )
 from oovgeo.config.codes import (
     AUDIENCES,
+    DEFAULT_FORWARDING,
     DEFAULT_MEETINGS,
     DEFAULT_OUTCOMES,
     DEFAULT_PARTNERS,
@@ -238,6 +240,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Meeting types for packs: list of {code, label, audience, interval_days, slides, "
         "dates, focus_wijk, themes}.",
     ),
+    # issue 14, "Nieuw sinds": checked against the themes in _check (_check_forwarding)
+    Setting(
+        "forwarding",
+        DEFAULT_FORWARDING,
+        "Partners the reporting point forwards new signals to: list of {code, label, themes}; "
+        "a theme no partner receives is 'niet doorgezet'.",
+    ),
     Setting(
         "counting.same_address_days",
         0,
@@ -296,6 +305,7 @@ TOML_ONLY = {
     "targets.theme_weights",
     "meetings",
     "data.complete_until",
+    "forwarding",
 }
 
 
@@ -431,6 +441,10 @@ def _check(values: dict[str, Any]) -> None:
     _check_codes("meetings", values["meetings"])
     theme_codes = {r["code"] for r in values["themes"]}
     values["meetings"] = [_check_meeting(r, theme_codes) for r in values["meetings"]]
+    forwarding = values["forwarding"]
+    values["forwarding"] = _check_forwarding(
+        forwarding, theme_codes, configured=forwarding is not DEFAULT_FORWARDING
+    )
 
 
 def load_settings(

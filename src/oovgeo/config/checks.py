@@ -11,7 +11,13 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from oovgeo.config.codes import AUDIENCES, MAX_MEETING_THEMES, SLIDE_KINDS, normalise_label
+from oovgeo.config.codes import (
+    AUDIENCES,
+    MAX_MEETING_THEMES,
+    NOT_FORWARDED,
+    SLIDE_KINDS,
+    normalise_label,
+)
 
 
 class ConfigError(ValueError):
@@ -213,3 +219,47 @@ def _check_meeting(row: Mapping[str, Any], theme_codes: set[str]) -> dict[str, A
         "focus_wijk": focus,
         "themes": list(dict.fromkeys(themes)),
     }
+
+
+# --- forwarding (issue 14, "Nieuw sinds") --------------------------------------------------
+_FORWARDING_KEYS = {"code", "label", "themes"}
+
+
+def _check_forwarding(
+    rows: Any, theme_codes: set[str], *, configured: bool = True
+) -> list[dict[str, Any]]:
+    """Check the ``forwarding`` setting: per partner its code, label and the themes it gets.
+
+    Codes are unique, ``niet_doorgezet`` is taken (the group of themes no partner receives),
+    every theme is a configured theme code; a partner may receive no theme at all. The
+    built-in default (``configured`` False) keeps only the themes that are configured: a
+    municipality with its own theme list is not refused for a list it never wrote.
+    """
+    if not isinstance(rows, list):
+        raise ConfigError("instelling forwarding moet een lijst zijn ([[forwarding]])")
+    _check_codes("forwarding", rows)
+    out = []
+    for row in rows:
+        where = f"instelling forwarding, partner '{row['code']}'"
+        unknown = sorted(set(row) - _FORWARDING_KEYS)
+        if unknown:
+            raise ConfigError(
+                f"{where}: onbekende sleutel(s) {', '.join(unknown)}; "
+                f"toegestaan: {', '.join(sorted(_FORWARDING_KEYS))}"
+            )
+        if row["code"] == NOT_FORWARDED:
+            raise ConfigError(f"{where}: de code '{NOT_FORWARDED}' is gereserveerd")
+        themes = _text_list(f"{where}: themes", row.get("themes", []))
+        if not configured:
+            themes = [t for t in themes if t in theme_codes]
+        bad = [t for t in themes if t not in theme_codes]
+        if bad:
+            raise ConfigError(f"{where}: onbekend(e) thema('s) {', '.join(bad)}")
+        out.append(
+            {
+                "code": str(row["code"]),
+                "label": str(row["label"]),
+                "themes": list(dict.fromkeys(themes)),
+            }
+        )
+    return out

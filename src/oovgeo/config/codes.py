@@ -166,3 +166,36 @@ DEFAULT_MEETINGS = [
         ("titel", "kaart_themas", "trends", "veranderingen", "wijk_focus", "verantwoording"),
     ),
 ]
+
+
+# --- forwarding (issue 14, "Nieuw sinds") --------------------------------------------------
+# Which partner the reporting point forwards a new signal to, by its theme (setting
+# ``forwarding``). Defaults from the domain note: the police takes crime and security
+# (ondermijning, mensenhandel, radicalisering, woninginbraak, digitale veiligheid) and, with
+# the wijkagent, jeugdoverlast; youth work takes jeugdoverlast; the Zorg- en Veiligheidsteam
+# takes the care-and-safety themes (zorg en veiligheid, woonoverlast, brandveiligheid of less
+# self-reliant residents) and mensenhandel for the victims. Arbeidsmigranten (overcrowded
+# housing, exploitation) stays with the municipality's own intervention team, which takes it
+# to the integral meeting with the Arbeidsinspectie: it lands in "niet doorgezet".
+NOT_FORWARDED = "niet_doorgezet"  # the group of signals whose theme no partner receives
+NOT_FORWARDED_LABEL = "Niet doorgezet"
+DEFAULT_FORWARDING: list[dict[str, object]] = [
+    {
+        "code": "politie",
+        "label": "Politie",
+        "themes": [
+            "ondermijning",
+            "mensenhandel",
+            "radicalisering",
+            "woninginbraak",
+            "digitale_veiligheid",
+            "jeugdoverlast",
+        ],
+    },
+    {"code": "jongerenwerk", "label": "Jongerenwerk", "themes": ["jeugdoverlast"]},
+    {
+        "code": "zorgteam",
+        "label": "Zorg- en veiligheidsteam",
+        "themes": ["zorg_veiligheid", "woonoverlast", "brandveiligheid", "mensenhandel"],
+    },
+]
