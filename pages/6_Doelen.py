@@ -19,7 +19,7 @@ st.caption(
 weights = doelen.weights(ctx.settings)
 start = candidates_start(filters.start, date.today())
 on_map = doelen.ranked_places(ctx, filters, weights, start)
-doelen.map_and_table(on_map)
+doelen.map_and_table(ctx, on_map)
 doelen.selected_place(ctx, filters, weights, start, on_map)
 items = doelen.shortlist_section(ctx)
 doelen.matrix(ctx, items)
