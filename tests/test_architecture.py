@@ -20,10 +20,10 @@ PAGES = sorted((ROOT / "pages").glob("*.py")) + [ROOT / "app.py"]
 # decides, so "store" covers store/* and "services" covers services/*.
 LAYERS: list[tuple[str, ...]] = [
     ("config", "crs", "dutch", "vocab", "access", "static_assets"),
-    ("areas", "ingest", "police", "meetings", "shortlist", "demo", "privacy"),
+    ("areas", "context", "ingest", "police", "meetings", "shortlist", "demo", "privacy"),
     ("store",),
     ("analysis",),
-    ("maps", "exports", "report"),
+    ("maps", "context_map", "exports", "report"),
     ("services",),
     ("ui", "cli"),
 ]

@@ -35,6 +35,20 @@ LOCATION_NOTE = (
 KINDS = {"signals": "Signalen", "interventions": "Interventies"}
 LEVELS = {"wijk": "Wijken", "buurt": "Buurten"}
 
+# Context layers beside signals and interventions (issue 14): soort -> Dutch label, in the
+# order the CLI, the stored list and the maps use. One layer per soort.
+CONTEXT_KINDS = {
+    "camera": "Cameratoezicht",
+    "bedrijventerrein": "Bedrijventerreinen",
+    "brp_controle": "BRP-adrescontroles",
+    "overig": "Overige contextlaag",
+}
+# Soorten that are addresses of people: points only, with geometry, date and reference and
+# nothing else, and never shown to a role without the right to see points (A4, P1).
+CONTEXT_PERSONAL = frozenset({"brp_controle"})
+# The Doelen reason of a candidate place inside a polygon of the soort.
+CONTEXT_REASONS = {"camera": "binnen cameragebied", "bedrijventerrein": "op bedrijventerrein"}
+
 
 def protection_note(threshold: int, share: float) -> str:
     """Return "Hoe lees ik dit?": the disclosure method in plain Dutch (screen and slides, P3).

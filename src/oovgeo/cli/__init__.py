@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+import oovgeo.cli.context as context_cli
 from oovgeo import dutch
 from oovgeo.access import ROLES, check_role_map, cli_identity
 from oovgeo.cli import analyses, effect, export, hotspots, labels, nieuw, trends
@@ -579,6 +580,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_command(sub)
     labels.add_command(sub)
     nieuw.add_command(sub)
+    context_cli.add_command(sub)
     return p
 
 

@@ -74,12 +74,19 @@ def _v5_version_dates_and_aliases(conn: Connection) -> None:
     schema.label_aliases.create(conn, checkfirst=True)
 
 
+def _v6_context_layers(conn: Connection) -> None:
+    """Add the tables of the context layers (new tables only)."""
+    schema.context_layers.create(conn, checkfirst=True)
+    schema.context_features.create(conn, checkfirst=True)
+
+
 # version reached -> the step that reaches it
 STEPS: dict[int, Callable[[Connection], None]] = {
     2: _v2_intervention_shortlist_link,
     3: _v3_population_table,
     4: _v4_record_keys,
     5: _v5_version_dates_and_aliases,
+    6: _v6_context_layers,
 }
 
 

@@ -27,7 +27,7 @@ from sqlalchemy import (
 
 # Raise with every change to a table and add the step to store/migrate.py: create_all makes
 # missing tables but never changes an existing one.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 metadata = MetaData()
 
@@ -291,6 +291,38 @@ label_aliases = Table(
 )
 
 
+# Schema 6: context layers (issue 14): camera surveillance areas, business parks, BRP address
+# checks and other layers, one per soort (``vocab.CONTEXT_KINDS``); loading a soort again
+# replaces its layer. Geometry in RD as WKB, like ``areas``. BRP checks are addresses of
+# people: they keep geometry, date and reference only, and ``context_repo.visible_features``
+# gives points only to roles that may see points (A4).
+context_layers = Table(
+    "context_layers",
+    metadata,
+    Column("soort", String(20), primary_key=True),
+    Column("naam", String(200), nullable=False),
+    Column("filename", String(255), nullable=False),
+    Column("file_sha256", String(64), nullable=False),
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+    Column("loaded_by", String(128), nullable=False),
+    Column("skipped", Integer, nullable=False),
+    Column("report", Text, nullable=False),  # JSON: skipped per reason, notes
+)
+
+context_features = Table(
+    "context_features",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("soort", ForeignKey("context_layers.soort"), nullable=False),
+    Column("shape", String(8), nullable=False),  # punt | vlak
+    Column("naam", String(200)),  # plain text as in the file; escaped where it is shown
+    Column("datum", Date),  # the day of a check, when the file gives one
+    Column("referentie", String(60)),
+    Column("geometry", LargeBinary, nullable=False),
+    Index("ix_context_features_soort", "soort", "shape"),
+)
+
+
 def record_table(kind: str) -> Table:
     """Return the table holding ``kind``: ``signals``, anything else ``interventions``."""
     return signals if kind == "signals" else interventions
@@ -311,4 +343,6 @@ TABLE_ORDER = [
     shortlist_history,
     police_counts,
     label_aliases,
+    context_layers,
+    context_features,
 ]

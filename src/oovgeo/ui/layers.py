@@ -1,4 +1,4 @@
-"""Extra map layers computed on the server: the heat image and the Gi* hotspots.
+"""Extra map layers computed on the server: the heat image, the Gi* hotspots, context layers.
 
 Both are cached as aggregates (an image, classes per cell or buurt) keyed by plain values;
 the points they are made from never leave the server. The hotspot figures come from
@@ -15,9 +15,11 @@ import streamlit as st
 
 from oovgeo.analysis import accuracy, density, hotspots
 from oovgeo.analysis.aggregate import Filters, coordinates
+from oovgeo.context_map import add_context_layers
 from oovgeo.maps import escape, image_overlay, to_web
 from oovgeo.services import hotspots as service
 from oovgeo.services import operations as ops
+from oovgeo.store.context_repo import visible_features
 from oovgeo.ui import Context, completeness, loaders
 from oovgeo.ui.loaders import TTL
 
@@ -193,3 +195,18 @@ def best_unit(ctx: Context) -> str:
         done,
     )
     return service.best_unit(pais)
+
+
+def add_context(m: folium.Map, ctx: Context, where: str) -> list[str]:
+    """Add the context layers this user may see to ``m``; return their names.
+
+    Read on every run, not cached: ``visible_features`` decides per identity, in the query,
+    that points (BRP address checks) reach only roles that may see points (A4, S4). Sending
+    points is viewing point data: audited with the page (``where``) and their number (A6).
+    """
+    with ctx.engine.connect() as conn:
+        features = visible_features(conn, ctx.identity)
+    points = int((features["shape"] == "punt").sum())
+    if points:
+        ctx.audit("view_points", f"contextlagen {where}", punten=points)
+    return add_context_layers(m, features)

@@ -22,8 +22,10 @@ from oovgeo.analysis.targets import Weights, candidates
 from oovgeo.maps import web_shapes
 from oovgeo.services import operations as ops
 from oovgeo.store.areas_repo import active_edition, load_areas
+from oovgeo.store.context_repo import context_polygons
 from oovgeo.store.population_repo import load_population
 from oovgeo.store.records import intervention_points, signal_points
+from oovgeo.vocab import CONTEXT_REASONS
 
 TTL = 300  # seconds; imports also clear these caches
 
@@ -112,6 +114,7 @@ def target_candidates(
     with ops.engine_for_url(database_url).connect() as conn:
         signals = signal_points(conn, _identity, start, end, themes, sources)
         held = intervention_points(conn, _identity, end - timedelta(days=730), end)
+        context = context_polygons(conn, list(CONTEXT_REASONS))  # "binnen cameragebied"
     ranked = candidates(
         signals,
         held,
@@ -119,5 +122,6 @@ def target_candidates(
         weights=Weights(**plain),
         source_labels=dict(source_labels),
         theme_labels=dict(theme_labels),
+        context=context,
     )
     return ranked, len(signals)

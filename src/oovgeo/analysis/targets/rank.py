@@ -14,11 +14,12 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from oovgeo.analysis.targets.inputs import as_days, column, coordinates, dates_ok, stripped
 from oovgeo.analysis.targets.interventions import last_interventions
 from oovgeo.analysis.targets.places import digest, place_keys
-from oovgeo.analysis.targets.reasons import heaviest_themes, reason_column
+from oovgeo.analysis.targets.reasons import context_reasons, heaviest_themes, reason_column
 from oovgeo.analysis.targets.score import (
     decay,
     recent_intervention,
@@ -60,6 +61,7 @@ def candidates(
     weights: Weights | None = None,
     source_labels: Mapping[str, str] | None = None,
     theme_labels: Mapping[str, str] | None = None,
+    context: Mapping[str, shapely.Geometry] | None = None,
 ) -> pd.DataFrame:
     """One row per place with its score and reasons, best first (columns :data:`COLUMNS`).
 
@@ -70,6 +72,8 @@ def candidates(
     the same frame. ``interventions`` (``datum``, ``x``, ``y``, ``adres``) should reach back
     ``weights.intervention_months`` before ``today``. Labels turn codes into Dutch names
     (unknown codes stay as they are); ``sources`` and ``themes`` are tuples of labels.
+    ``context`` maps a context soort to its polygons in RD (``camera``, ``bedrijventerrein``):
+    a place inside one gets it in its reasons ("binnen cameragebied"); the score is unchanged.
     """
     weights = weights or Weights()
     source_labels = dict(source_labels or {})
@@ -117,6 +121,10 @@ def candidates(
         recent,
         weights,
     )
+    if context:
+        where = context_reasons(out["x"].to_numpy(), out["y"].to_numpy(), context)
+        pairs = zip(out["reasons"], where, strict=True)
+        out["reasons"] = [f"{r}; {w}" if w else r for r, w in pairs]
     out["candidate_id"] = [digest(k) for k in key_of]
     out["n_signals"] = out["n_signals"].astype(np.int64)
     out["days_since_last"] = out["days_since_last"].astype(np.int64)

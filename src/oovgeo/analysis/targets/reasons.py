@@ -7,9 +7,11 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from oovgeo import dutch
 from oovgeo.analysis.targets.weights import Weights
+from oovgeo.vocab import CONTEXT_REASONS
 
 
 def reason_text(
@@ -92,6 +94,31 @@ def reason_column(
             strict=True,
         )
     ]
+
+
+def context_reasons(
+    x: np.ndarray, y: np.ndarray, polygons: Mapping[str, shapely.Geometry]
+) -> list[str]:
+    """Return per place the context it lies in, e.g. ``"binnen cameragebied, op bedrijventerrein"``.
+
+    ``polygons`` maps a soort of ``vocab.CONTEXT_REASONS`` (``camera``, ``bedrijventerrein``)
+    to its (multi)polygon in RD; ``x``, ``y`` are the places in RD (NaN: nowhere). A place on
+    the edge counts as inside. ``""`` for a place in none of them.
+
+    >>> from shapely.geometry import box
+    >>> context_reasons(np.array([5.0, 50.0]), np.array([5.0, 5.0]), {"camera": box(0, 0, 10, 10)})
+    ['binnen cameragebied', '']
+    """
+    xs, ys = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    found: list[list[str]] = [[] for _ in range(len(xs))]
+    for soort, reason in CONTEXT_REASONS.items():
+        geometry = polygons.get(soort)
+        if geometry is None or geometry.is_empty:
+            continue
+        shapely.prepare(geometry)
+        for i in np.flatnonzero(shapely.intersects_xy(geometry, xs, ys)):
+            found[i].append(reason)
+    return [", ".join(parts) for parts in found]
 
 
 def _dates(days: np.ndarray) -> np.ndarray:

@@ -20,6 +20,7 @@ from oovgeo.services.matrix_import import import_matrix
 from oovgeo.store import shortlist_repo
 from oovgeo.store.records import signal_points
 from oovgeo.ui import loaders, state
+from oovgeo.ui.layers import add_context
 
 DEFAULT_MEETING = "Groot Integraal Overleg"
 
@@ -73,10 +74,11 @@ def ranked_places(ctx, filters, chosen: Weights, start: date) -> pd.DataFrame:
     return target_table.ranked_places(ranked)
 
 
-def map_and_table(on_map: pd.DataFrame) -> None:
-    """Draw the map and the ranked table; a click on either selects a place."""
+def map_and_table(ctx, on_map: pd.DataFrame) -> None:
+    """Draw the map (with the context layers) and the ranked table; a click selects a place."""
     m = base_map((on_map["x"].min(), on_map["y"].min(), on_map["x"].max(), on_map["y"].max()))
     add_ranked_places(m, on_map)
+    add_context(m, ctx, "doelen")  # last: its layer control lists the places too
     returned = st_folium(
         m,
         key="doelenkaart",

@@ -23,6 +23,7 @@ from oovgeo.services.register import stored_text
 from oovgeo.store import shortlist_repo
 from oovgeo.store.records import intervention_points
 from oovgeo.ui import loaders, origin, state
+from oovgeo.ui.layers import add_context
 from oovgeo.ui.widgets import table_downloads
 
 NEW = "__nieuw__"
@@ -283,6 +284,7 @@ def effect_map(ctx, effects: pd.DataFrame) -> None:
             "Signalen na de interventie",
         ),
     )
+    add_context(m, ctx, "interventies")
     st_folium(m, key="effectkaart", height=460, use_container_width=True, returned_objects=[])
     st.caption(effect_table.map_caption(located))
 

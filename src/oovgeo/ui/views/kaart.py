@@ -27,6 +27,7 @@ from oovgeo.ui import Context, completeness, state
 from oovgeo.ui.layers import (
     UNITS,
     accuracy_sentences,
+    add_context,
     add_heat_layer,
     add_hotspot_layer,
     best_unit,
@@ -96,7 +97,7 @@ def controls(ctx: Context) -> Choice:
 
 
 def show_map(m, ctx: Context, choice: Choice, filters: Filters, areas, edition: int) -> None:
-    """Add the chosen layers, draw the map and remember the area the user clicked.
+    """Add the chosen layers and the context layers, draw the map, remember the clicked area.
 
     Hotspots and their accuracy count up to the completeness date of the chosen sources
     (``services.hotspots.counted``), as ``oovgeo hotspots`` does.
@@ -137,6 +138,7 @@ def show_map(m, ctx: Context, choice: Choice, filters: Filters, areas, edition: 
             ctx.settings.get("maps.heat_bandwidth_m"),
             until,
         )
+    add_context(m, ctx, "kaart")  # polygons for everyone, points only for the core team
     returned = st_folium(
         m,
         key="kaart",
