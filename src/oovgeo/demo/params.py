@@ -13,10 +13,13 @@ PARTNERS = tuple(row["code"] for row in config.DEFAULT_PARTNERS)
 OUTCOMES = tuple(row["code"] for row in config.DEFAULT_OUTCOMES)
 
 AREA_COLUMNS = list(areas_model.AREA_COLUMNS)
-# The demo writes exactly the "generiek" import profile's fields, in that order.
-SIGNAL_COLUMNS = list(FIELDS["signals"])
+# The demo writes the "generiek" import profile's fields, in that order; a demo record is
+# never changed after it was made, so it has no change date ("gewijzigd").
+SIGNAL_COLUMNS = [f for f in FIELDS["signals"] if f != "gewijzigd"]
 # the demo has no shortlist, so no intervention is linked to an item
-INTERVENTION_COLUMNS = [f for f in FIELDS["interventions"] if f != "shortlist_id"]
+INTERVENTION_COLUMNS = [
+    f for f in FIELDS["interventions"] if f not in ("shortlist_id", "gewijzigd")
+]
 HOTSPOT_COLUMNS = ["kind", "name", "thema", "buurtcode", "geometry"]
 
 # --- signals -------------------------------------------------------------------------------
