@@ -6,6 +6,8 @@ so the Vergelijken page, the meeting pack and the year report say the same thing
 
 from __future__ import annotations
 
+import errno
+
 from oovgeo import dutch
 
 # Verdicts of the period comparison (analysis.compare), in display order.
@@ -58,3 +60,26 @@ def protection_note(threshold: int, share: float) -> str:
         "oordelen zijn berekend uit de afgeschermde cijfers. Het OOV-team werkt met de "
         "exacte aantallen."
     )
+
+
+def file_problem(error: OSError) -> str:
+    """Return a Dutch sentence for an operating-system error on a file (no English OS text).
+
+    >>> file_problem(FileNotFoundError(2, "No such file or directory", "weg.csv"))
+    'bestand niet gevonden: weg.csv'
+    >>> file_problem(PermissionError(13, "Permission denied", "/geheim"))
+    'geen toegang tot /geheim (leesrechten?)'
+    """
+    path = error.filename if error.filename is not None else "(onbekend bestand)"
+    if isinstance(error, FileNotFoundError):
+        return f"bestand niet gevonden: {path}"
+    if isinstance(error, IsADirectoryError):
+        return f"{path} is een map, geen bestand"
+    if isinstance(error, NotADirectoryError):
+        return f"{path}: een deel van dit pad is geen map"
+    if isinstance(error, PermissionError):
+        return f"geen toegang tot {path} (leesrechten?)"
+    if isinstance(error, FileExistsError):
+        return f"{path} bestaat al"
+    code = errno.errorcode.get(error.errno or 0, "")
+    return f"kan {path} niet lezen of schrijven" + (f" (systeemfout {code})" if code else "")
