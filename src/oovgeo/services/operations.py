@@ -290,11 +290,30 @@ def import_police(
     table: str,
     actor: str = "cli",
 ) -> dict:
-    """Import a CBS/Politie open-data CSV (47022NED or 47024NED) as context figures."""
+    """Import a CBS/Politie open-data CSV (47022NED or 47024NED) as context figures.
+
+    The report (Dutch keys) accounts for every row of the file: ``rijen`` = ``gebruikt`` +
+    the sum of ``overgeslagen`` per reason; of the used rows ``nieuw`` + ``bijgewerkt`` +
+    ``ongewijzigd`` + ``definitief_behouden`` = ``gebruikt``. ``melding`` says it in Dutch.
+    """
     frame = police.read_police_csv(data, filename, table=table, gemeenten=settings.gemeenten)
-    result = store_police(engine, frame, filename=filename, actor=actor)
-    result["waarschuwingen"] = frame.attrs.get("report", {}).get("warnings", [])
-    return result
+    stored = store_police(engine, frame, filename=filename, actor=actor)
+    reading = frame.attrs["report"]
+    return {
+        "bestand": filename,
+        "tabel": str(frame["table"].iloc[0]),
+        "rijen": reading["rijen"],
+        "gebruikt": reading["gebruikt"],
+        "overgeslagen": dict(reading["overgeslagen"]),
+        "onbekend_aantal": reading["onbekend_aantal"],
+        "onvolledige_maanden": reading["onvolledige_maanden"],
+        "nieuw": stored["inserted"],
+        "bijgewerkt": stored["updated"],
+        "ongewijzigd": stored["unchanged"],
+        "definitief_behouden": stored["kept_complete"],
+        "melding": f"{police.describe_reading(reading)} {stored['message']}",
+        "waarschuwingen": list(reading["waarschuwingen"]),
+    }
 
 
 def make_geocoder(engine: Engine, settings: Settings) -> Geocoder | None:
