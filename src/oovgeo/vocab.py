@@ -68,9 +68,14 @@ def file_problem(error: OSError) -> str:
     >>> file_problem(FileNotFoundError(2, "No such file or directory", "weg.csv"))
     'bestand niet gevonden: weg.csv'
     >>> file_problem(PermissionError(13, "Permission denied", "/geheim"))
-    'geen toegang tot /geheim (leesrechten?)'
+    'geen toegang tot /geheim (rechten?)'
     """
-    path = error.filename if error.filename is not None else "(onbekend bestand)"
+    if isinstance(error, ConnectionError):
+        return "geen verbinding (netwerk of server niet bereikbaar)"
+    code = errno.errorcode.get(error.errno or 0, "")
+    if error.filename is None:
+        return "systeemfout" + (f" {code}" if code else "") + " bij het lezen of schrijven"
+    path = error.filename
     if isinstance(error, FileNotFoundError):
         return f"bestand niet gevonden: {path}"
     if isinstance(error, IsADirectoryError):
@@ -78,8 +83,7 @@ def file_problem(error: OSError) -> str:
     if isinstance(error, NotADirectoryError):
         return f"{path}: een deel van dit pad is geen map"
     if isinstance(error, PermissionError):
-        return f"geen toegang tot {path} (leesrechten?)"
+        return f"geen toegang tot {path} (rechten?)"
     if isinstance(error, FileExistsError):
         return f"{path} bestaat al"
-    code = errno.errorcode.get(error.errno or 0, "")
     return f"kan {path} niet lezen of schrijven" + (f" (systeemfout {code})" if code else "")
