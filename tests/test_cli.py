@@ -67,7 +67,7 @@ def test_boundaries_import_status_json_and_quarantine(tmp_path, shared_data):
     assert rep["sluitend"] is True
     assert rep["afwijzingen"][0]["regel"] == "onbekend_thema"
     st = json.loads(run(home, "status", "--json").stdout)
-    assert st["signals"]["totaal"] == 1 and st["editie"] == 2025
+    assert st["signalen"]["totaal"] == 1 and st["editie"] == 2025
     assert st["gebieden"] == {"gemeente": 1, "wijk": 8, "buurt": 40}
     assert st["laatste_import"]["bestand"] == "s.csv"
     run(home, "quarantine", "export", "--out", str(tmp_path / "q.csv"))
@@ -84,9 +84,9 @@ def test_boundaries_import_status_json_and_quarantine(tmp_path, shared_data):
         encoding="utf-8",
     )
     run(home, "import", "signals", str(more))
-    assert json.loads(run(home, "status", "--json").stdout)["signals"]["totaal"] == 2
+    assert json.loads(run(home, "status", "--json").stdout)["signalen"]["totaal"] == 2
     run(home, "restore", str(tmp_path / "b.sqlite"))
-    assert json.loads(run(home, "status", "--json").stdout)["signals"]["totaal"] == 1
+    assert json.loads(run(home, "status", "--json").stdout)["signalen"]["totaal"] == 1
 
 
 def test_bad_input_exits_2_with_a_message(tmp_path):

@@ -86,7 +86,7 @@ def test_fixture_is_cp1252_and_semicolon_separated():
         data.decode("utf-8")
     assert data.splitlines()[0].count(b";") == 6
     frame = _read()
-    assert any("Windows-1252" in w for w in frame.attrs["report"]["warnings"])
+    assert any("Windows-1252" in w for w in frame.attrs["report"]["waarschuwingen"])
 
 
 def test_exact_monthly_counts_per_category_and_area():
@@ -109,7 +109,7 @@ def test_padded_keys_are_stripped():
 def test_yearly_rows_are_not_months_and_never_added():
     frame = _read()
     assert set(frame["month"]) == {JAN, FEB, MAR}
-    assert frame.attrs["report"]["yearly_rows"] == 8
+    assert frame.attrs["report"]["overgeslagen"]["jaartotaal"] == 8
     burglary = frame[(frame["category"] == "1.1.1") & (frame["area_code"] == "GM0622")]
     assert int(burglary["count"].sum()) == 12 + 10 + 3  # not + the 2024JJ00 row of 25
 
@@ -148,7 +148,7 @@ def test_unknown_is_na_never_zero():
     assert cells[("3.1.1", "GM0622", FEB)] is None  # "." in the file
     assert cells[("1.4.5", "WK062201", JAN)] is None  # empty cell in the file
     assert cells[("1.1.1", "WK062201", FEB)] == 0  # a real zero stays zero
-    assert frame.attrs["report"]["unknown_counts"] == 2
+    assert frame.attrs["report"]["onbekend_aantal"] == 2
     assert int(frame["count"].isna().sum()) == 2
 
 
@@ -159,7 +159,7 @@ def test_only_the_last_month_is_incomplete():
         FEB: {"all": False, "any": False},
         MAR: {"all": True, "any": True},
     }
-    assert frame.attrs["report"]["incomplete_months"] == ["2024-03"]
+    assert frame.attrs["report"]["onvolledige_maanden"] == ["2024-03"]
 
 
 def test_provisional_mark_makes_a_month_incomplete():
@@ -181,8 +181,8 @@ def test_levels_and_other_gemeenten():
         "wijk": ["WK062201"],
     }
     report = frame.attrs["report"]
-    assert report["other_gemeente_rows"] == 6  # GM1900 and WK190001, three months
-    assert report["other_area_rows"] == 1  # NL00
+    assert report["overgeslagen"]["andere_gemeente"] == 6  # GM1900 and WK190001, three months
+    assert report["overgeslagen"]["landelijk_of_regio"] == 1  # NL00
     other = _read(gemeenten=["1900"])
     assert set(other["area_code"]) == {"GM1900", "WK190001"}
     assert set(other["count"]) == {99, 98}
@@ -317,7 +317,7 @@ def test_nuisance_fixture():
     assert len(frame) == 2 * 2 * 6
     assert set(frame["month"]) == {MAY, JUN}
     assert set(frame.loc[frame["incomplete"], "month"]) == {JUN}
-    assert frame.attrs["report"]["yearly_rows"] == 6
+    assert frame.attrs["report"]["overgeslagen"]["jaartotaal"] == 6
     sums = police.sum_categories(frame).set_index(["area_code", "month"])["count"]
     assert sums[("GM0622", MAY)] == 10 + 5 + 8 + 4 + 3
 
@@ -340,7 +340,7 @@ def test_unknown_total_key_is_recognised_from_the_numbers():
     frame = _read(OVERLAST, table="47024NED", mapping=without_totals)
     assert set(frame.loc[frame["category"] == TOTAL, "count"].dropna()) == {30, 12, 9}
     assert "OVL0000" not in set(frame["category"])
-    assert any("OVL0000" in w for w in frame.attrs["report"]["warnings"])
+    assert any("OVL0000" in w for w in frame.attrs["report"]["waarschuwingen"])
 
 
 def test_parts_without_a_total_are_not_mistaken_for_one():
@@ -348,7 +348,7 @@ def test_parts_without_a_total_are_not_mistaken_for_one():
     parts_only = "\n".join(line for line in lines if "OVL0000" not in line) + "\n"
     frame = _csv(parts_only, table="47024NED", mapping=police.Crosswalk(tables={}))
     assert TOTAL not in set(frame["category"])
-    assert not frame.attrs["report"]["warnings"]
+    assert not frame.attrs["report"]["waarschuwingen"]
 
 
 # --- crosswalk ----------------------------------------------------------------------------------

@@ -69,6 +69,15 @@ PERIOD = re.compile(
 )
 COUNT = re.compile(r"^[0-9]+(?:[.,]0+)?$")
 
+# Why a row of the file was not used, checked in this order (one reason per row), with the
+# words of the report.
+SKIP_REASONS = {
+    "landelijk_of_regio": "landelijk of regio (zoals NL00)",
+    "andere_gemeente": "andere gemeente",
+    "jaartotaal": "jaartotaal (JJ00)",
+    "andere_periode": "andere periode (kwartaal, half jaar)",
+}
+
 
 class PoliceImportError(ValueError):
     """A police open-data file cannot be imported; the message is Dutch and user-facing."""
@@ -346,9 +355,11 @@ def read_police_csv(
 
     Returns columns ``table, category, area_code, level, month`` (Timestamp, first day),
     ``count`` (Int64, NA = unknown) and ``incomplete`` (bool), one row per
-    (category, area, month), sorted. ``frame.attrs["report"]`` holds what was skipped:
-    ``rows_in, rows_kept, yearly_rows, other_period_rows, other_area_rows,
-    other_gemeente_rows, unknown_counts, incomplete_months, warnings``.
+    (category, area, month), sorted. ``frame.attrs["report"]`` accounts for every row of
+    the file, with Dutch keys: ``rijen`` (data rows in the file) = ``gebruikt`` + the sum of
+    ``overgeslagen`` (per reason of ``SKIP_REASONS``); also ``onbekend_aantal`` (used rows
+    whose count is unknown), ``onvolledige_maanden`` (``JJJJ-MM``) and ``waarschuwingen``.
+    :func:`describe_reading` says it in a sentence.
 
     ``category_column`` and ``measure_prefix`` override the table's expected column names;
     ``mapping`` supplies the total keys (default: the shipped crosswalk).
@@ -367,14 +378,13 @@ def read_police_csv(
         raise PoliceImportError(str(exc)) from exc
     cols = _find_columns(raw.columns, spec, category_column, measure_prefix)
 
+    skipped = dict.fromkeys(SKIP_REASONS, 0)
     report: dict[str, Any] = {
-        "rows_in": len(raw.rows),
-        "yearly_rows": 0,
-        "other_period_rows": 0,
-        "other_area_rows": 0,
-        "other_gemeente_rows": 0,
-        "unknown_counts": 0,
-        "warnings": list(raw.warnings),
+        "rijen": len(raw.rows),
+        "gebruikt": 0,
+        "overgeslagen": skipped,
+        "onbekend_aantal": 0,
+        "waarschuwingen": list(raw.warnings),
     }
     labelled: list[tuple[int, str]] = []
     bad_codes: list[tuple[int, str]] = []
@@ -397,21 +407,21 @@ def read_police_csv(
             (labelled if re.search(r"[a-z]", example) else bad_codes).append((number, example))
             continue
         kind = match["kind"]
-        if kind != "MM" or not 1 <= int(match["num"]) <= 12:
-            if kind == "JJ":
-                report["yearly_rows"] += 1
-            else:
-                report["other_period_rows"] += 1
-            continue
-        month = pd.Timestamp(year=int(match["year"]), month=int(match["num"]), day=1)
-        months_in_file.add(month)
-        if match["mark"]:
-            provisional.add(month)
+        is_month = kind == "MM" and 1 <= int(match["num"]) <= 12
+        if is_month:
+            month = pd.Timestamp(year=int(match["year"]), month=int(match["num"]), day=1)
+            months_in_file.add(month)
+            if match["mark"]:
+                provisional.add(month)
+        # One reason per skipped row, so that rows = used + the sum of the skipped.
         if not AREA_CODE.fullmatch(area):
-            report["other_area_rows"] += 1
+            skipped["landelijk_of_regio"] += 1
             continue
         if area[2:6] not in wanted:
-            report["other_gemeente_rows"] += 1
+            skipped["andere_gemeente"] += 1
+            continue
+        if not is_month:
+            skipped["jaartotaal" if kind == "JJ" else "andere_periode"] += 1
             continue
         if not category:
             empty_category.append(number)
@@ -421,7 +431,7 @@ def read_police_csv(
             bad_counts.append((number, value))
             continue
         if count is None:
-            report["unknown_counts"] += 1
+            report["onbekend_aantal"] += 1
         category = TOTAL if category in total_keys else category
         records.append((category, area, LEVEL_BY_PREFIX[area[:2]], month, count, number))
 
@@ -469,7 +479,7 @@ def read_police_csv(
         detected = _detect_total(frame)
         if detected is not None:
             frame.loc[frame["category"] == detected, "category"] = TOTAL
-            report["warnings"].append(
+            report["waarschuwingen"].append(
                 f"Categorie '{detected}' is steeds de som van de andere categorieën en wordt "
                 "als totaal bewaard (niet opgeteld bij de delen)."
             )
@@ -483,10 +493,30 @@ def read_police_csv(
         .sort_values(["category", "area_code", "month"], kind="stable")
         .reset_index(drop=True)[COLUMNS]
     )
-    report["rows_kept"] = len(frame)
-    report["incomplete_months"] = [m.strftime("%Y-%m") for m in incomplete_months]
+    report["gebruikt"] = len(frame)
+    report["onvolledige_maanden"] = [m.strftime("%Y-%m") for m in incomplete_months]
     frame.attrs["report"] = report
     return frame
+
+
+def describe_reading(report: dict[str, Any]) -> str:
+    """Return a Dutch sentence accounting for every row of the file (see `read_police_csv`).
+
+    >>> text = describe_reading({"rijen": 10, "gebruikt": 7, "onbekend_aantal": 0,
+    ...     "overgeslagen": {"landelijk_of_regio": 1, "andere_gemeente": 0, "jaartotaal": 2}})
+    >>> text.split(": ", 1)[1]
+    '7 gebruikt, 3 overgeslagen: 1 landelijk of regio (zoals NL00), 2 jaartotaal (JJ00).'
+    """
+    skipped = {reason: n for reason, n in report["overgeslagen"].items() if n}
+    text = f"Het bestand heeft {report['rijen']} rijen: {report['gebruikt']} gebruikt"
+    if skipped:
+        parts = ", ".join(f"{n} {SKIP_REASONS[reason]}" for reason, n in skipped.items())
+        text += f", {sum(skipped.values())} overgeslagen: {parts}"
+    else:
+        text += ", niets overgeslagen"
+    if report["onbekend_aantal"]:
+        text += f"; {report['onbekend_aantal']} gebruikte rijen hebben een onbekend aantal"
+    return text + "."
 
 
 def _detect_total(frame: pd.DataFrame) -> str | None:

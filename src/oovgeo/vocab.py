@@ -6,6 +6,8 @@ so the Vergelijken page, the meeting pack and the year report say the same thing
 
 from __future__ import annotations
 
+import errno
+
 from oovgeo import dutch
 
 # Verdicts of the period comparison (analysis.compare), in display order.
@@ -72,3 +74,30 @@ def protection_note(threshold: int, share: float) -> str:
         "oordelen zijn berekend uit de afgeschermde cijfers. Het OOV-team werkt met de "
         "exacte aantallen."
     )
+
+
+def file_problem(error: OSError) -> str:
+    """Return a Dutch sentence for an operating-system error on a file (no English OS text).
+
+    >>> file_problem(FileNotFoundError(2, "No such file or directory", "weg.csv"))
+    'bestand niet gevonden: weg.csv'
+    >>> file_problem(PermissionError(13, "Permission denied", "/geheim"))
+    'geen toegang tot /geheim (rechten?)'
+    """
+    if isinstance(error, ConnectionError):
+        return "geen verbinding (netwerk of server niet bereikbaar)"
+    code = errno.errorcode.get(error.errno or 0, "")
+    if error.filename is None:
+        return "systeemfout" + (f" {code}" if code else "") + " bij het lezen of schrijven"
+    path = error.filename
+    if isinstance(error, FileNotFoundError):
+        return f"bestand niet gevonden: {path}"
+    if isinstance(error, IsADirectoryError):
+        return f"{path} is een map, geen bestand"
+    if isinstance(error, NotADirectoryError):
+        return f"{path}: een deel van dit pad is geen map"
+    if isinstance(error, PermissionError):
+        return f"geen toegang tot {path} (rechten?)"
+    if isinstance(error, FileExistsError):
+        return f"{path} bestaat al"
+    return f"kan {path} niet lezen of schrijven" + (f" (systeemfout {code})" if code else "")

@@ -18,12 +18,8 @@ from oovgeo.analysis.rates import (
     population_note,
     with_period_population,
 )
-from oovgeo.areas.population import (
-    aggregate_population,
-    nearest_year,
-    read_kerncijfers,
-    read_population_file,
-)
+from oovgeo.areas.kerncijfers import read_kerncijfers, read_population_file
+from oovgeo.areas.population import aggregate_population, nearest_year
 from oovgeo.privacy import Disclosure
 
 

@@ -190,7 +190,7 @@ def test_unreadable_files(tmp_path, name, content):
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(BoundaryError, match="bestaat niet"):
+    with pytest.raises(BoundaryError, match="bestand niet gevonden: .*weg_2025.geojson"):
         load_boundaries([tmp_path / "weg_2025.geojson"])
 
 

@@ -11,6 +11,7 @@ from areas_support import (
 )
 
 from oovgeo.areas import (
+    BoundaryError,
     load_boundaries,
     read_boundaries,
 )
@@ -56,3 +57,18 @@ def test_a_code_in_two_files_is_taken_from_the_last():
     assert len(wijken) == 28  # no duplicates
     rebuilt = read_boundaries(WIJKEN_UIT_BUURTEN).set_index("code")
     assert wijken.loc["WK062201", "geometry"].equals(rebuilt.loc["WK062201", "geometry"])
+
+
+def test_gemeenten_alone_are_refused_naming_the_files_to_add():
+    with pytest.raises(BoundaryError) as caught:
+        load_boundaries([GEMEENTEN], gemeenten=["GM0622"])
+    message = str(caught.value)
+    assert message.startswith("gemeenten_2025.geojson: alleen gemeentegrenzen (GM0622")
+    assert "buurten_2025.geojson" in message and "wijken" in message
+
+
+def test_gemeenten_with_buurten_keep_the_official_outline():
+    areas = load_boundaries([GEMEENTEN, BUURTEN], gemeenten=["GM0622"])
+    assert areas["level"].value_counts().to_dict() == {"buurt": 40, "wijk": 8, "gemeente": 1}
+    official = read_boundaries(GEMEENTEN, gemeenten=["GM0622"]).geometry.iloc[0]
+    assert areas.set_index("code").loc["GM0622", "geometry"].equals(official)

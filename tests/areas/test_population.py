@@ -67,7 +67,7 @@ def test_population_bad_rows_are_listed(tmp_path):
 def test_population_missing_column(tmp_path):
     path = tmp_path / "inwoners.csv"
     path.write_text("code;jaar\nBU06220101;2025\n")
-    with pytest.raises(BoundaryError, match="kolom voor inhabitants ontbreekt"):
+    with pytest.raises(BoundaryError, match="kolom voor de inwoners ontbreekt"):
         read_population(path)
 
 

@@ -11,11 +11,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pyogrio
 
 from oovgeo.areas.cbs import normalise_with_names, nothing_left
 from oovgeo.areas.columns import CODE_COLUMN_HINT, has_code_column
 from oovgeo.areas.model import BoundaryError, concat_areas
+from oovgeo.vocab import file_problem
 
 
 def read_boundaries(
@@ -104,18 +106,43 @@ def read_file_with_names(
 
 def _read_layers(path: Path) -> list[tuple[str, gpd.GeoDataFrame]]:
     """Every layer of a file (a GeoPackage or a zip can hold several) as (name, table)."""
+    if path.is_dir():
+        raise BoundaryError(f"{path} is een map, geen bestand")
     if not path.is_file():
-        raise BoundaryError(f"kan bestand niet lezen: {path} bestaat niet")
+        raise BoundaryError(f"bestand niet gevonden: {path}")
     try:
         sources = _zip_members(path) if path.suffix.lower() == ".zip" else [str(path)]
         layers = []
         for source in sources:
             for layer_name in pyogrio.list_layers(source)[:, 0]:
                 layers.append((str(layer_name), gpd.read_file(source, layer=layer_name)))
-    except (RuntimeError, OSError, zipfile.BadZipFile) as error:
-        # pyogrio's errors (DataSourceError, ...) are RuntimeErrors.
-        raise BoundaryError(f"kan bestand niet lezen: {path.name} ({error})") from error
+    except OSError as error:
+        raise BoundaryError(f"kan bestand niet lezen: {file_problem(error)}") from error
+    except (RuntimeError, zipfile.BadZipFile) as error:
+        # pyogrio's errors (DataSourceError, ...) are RuntimeErrors; their English text stays
+        # out of the message: the user needs to know which formats work.
+        raise BoundaryError(
+            f"kan bestand niet lezen: {path.name} is geen GeoJSON, GeoPackage, Shapefile of "
+            "zip met shapefiles (of het bestand is beschadigd)"
+        ) from error
+    for _layer_name, table in layers:
+        if not isinstance(table, gpd.GeoDataFrame):
+            raise BoundaryError(_no_geometry_message(path, table))
     return layers
+
+
+def _no_geometry_message(path: Path, table: pd.DataFrame) -> str:
+    """Say why a table without geometry is no boundary file, and what to do with a code list."""
+    if has_code_column(table):
+        return (
+            f"{path.name} bevat gebiedscodes maar geen grenzen (geen geometrie): het is een "
+            "codelijst. Laad eerst grenzen (GeoJSON, GeoPackage of Shapefile met wijken en "
+            f"buurten) en neem daarna de namen over met: oovgeo boundaries names {path.name}"
+        )
+    return (
+        f"{path.name} bevat geen grenzen (geen geometrie); verwacht een GeoJSON, GeoPackage, "
+        "Shapefile of zip met shapefiles met wijken en buurten"
+    )
 
 
 def _zip_members(path: Path) -> list[str]:

@@ -16,7 +16,7 @@ import shapely
 from oovgeo.areas.clean import polygonal
 from oovgeo.areas.files import read_file_with_names
 from oovgeo.areas.model import BoundaryError, concat_areas, finalise, parent_of, sort_areas
-from oovgeo.areas.validation import validate
+from oovgeo.areas.validation import nesting_warnings, validate
 from oovgeo.crs import RD
 
 
@@ -34,10 +34,14 @@ def load_boundaries(
     wijken. Official wijk and gemeente geometry is kept whenever that level was loaded.
     A derived area's inhabitants/land area is the sum of its parts, <NA> when any part is.
 
+    ``attrs["notes"]`` says what was derived or left out, ``attrs["warnings"]`` names the
+    wijken whose buurten stick out of them (:func:`nesting_warnings`).
+
     Raises
     ------
     BoundaryError
-        When a file cannot be read, or when :func:`validate` finds problems (all listed).
+        When a file cannot be read, when :func:`validate` finds problems (all listed), or
+        when an edition has only gemeenten (:func:`require_wijken_or_buurten`).
 
     Examples
     --------
@@ -64,8 +68,36 @@ def load_boundaries(
     problems = validate(combined)
     if problems:
         raise BoundaryError.from_problems("grenzen afgekeurd", problems)
+    require_wijken_or_buurten(combined, [Path(path).name for path in paths])
     combined.attrs["notes"] = notes
+    combined.attrs["warnings"] = nesting_warnings(combined)
     return combined
+
+
+def require_wijken_or_buurten(areas: gpd.GeoDataFrame, files: Sequence[str] = ()) -> None:
+    """Refuse an edition with only gemeenten: records are placed in buurten or wijken.
+
+    A gemeente outline alone gives one area: no map per wijk or buurt, nowhere to place a
+    signal. The message says which files to add.
+
+    Raises
+    ------
+    BoundaryError
+        When an edition has no wijk and no buurt.
+    """
+    for edition, group in areas.groupby("edition", sort=True):
+        if group["level"].isin(["wijk", "buurt"]).any():
+            continue
+        gemeenten = ", ".join(sorted(group["code"]))
+        source = f"{', '.join(files)}: " if files else ""
+        raise BoundaryError(
+            f"{source}alleen gemeentegrenzen ({gemeenten}, editie {edition}), geen wijken of "
+            "buurten. oovgeo plaatst signalen in buurten en wijken en toont de kaart per wijk "
+            "of buurt; een gemeentegrens alleen is niet genoeg. Laad de buurten erbij (de "
+            "wijken worden daaruit samengesteld) en eventueel de officiële wijken, bijvoorbeeld: "
+            "oovgeo boundaries load gemeenten_2025.geojson wijken_2025.geojson "
+            "buurten_2025.geojson"
+        )
 
 
 def _without_codes_of(frame: gpd.GeoDataFrame, later: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

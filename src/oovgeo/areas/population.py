@@ -13,10 +13,12 @@ import pandas as pd
 
 from oovgeo.areas.columns import canonical
 from oovgeo.areas.model import CODE_PATTERNS, SECRET_CODE_MAX, BoundaryError, level_of
+from oovgeo.vocab import file_problem
 
 _POPULATION_CODE = ("code", "gebiedscode", "statcode", "wijkenenbuurten")
 _POPULATION_YEAR = ("year", "jaar")
 _POPULATION_INHABITANTS = ("inhabitants", "inwoners", "aantalinwoners", "aantinw")
+_FIELD_WORDS = {"code": "de gebiedscode", "year": "het jaar", "inhabitants": "de inwoners"}
 
 
 def read_population(path: str | Path) -> pd.DataFrame:
@@ -45,7 +47,7 @@ def read_population(path: str | Path) -> pd.DataFrame:
     ['BU06220101', 2025, 1235]
     """
     path = Path(path)
-    text = _decode(path)
+    text = decode_text(path)
     lines = text.splitlines()
     header_line = next((line for line in lines if line.strip()), None)
     if header_line is None:
@@ -64,7 +66,7 @@ def read_population(path: str | Path) -> pd.DataFrame:
         record = _population_record(row, positions, index + 1, problems)
         if record is not None:
             records.append(record)
-    problems += _population_duplicates(records)
+    problems += population_duplicates(records)
     if problems:
         raise BoundaryError.from_problems(f"bevolkingsbestand {path.name} afgekeurd", problems)
     if not records:
@@ -79,11 +81,18 @@ def read_population(path: str | Path) -> pd.DataFrame:
     )
 
 
-def _decode(path: Path) -> str:
+def decode_text(path: Path) -> str:
+    """Return the text of a small CSV: UTF-8 (with or without BOM) or Windows-1252.
+
+    Raises
+    ------
+    BoundaryError
+        When the file is missing or unreadable, or not text, with a Dutch message.
+    """
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise BoundaryError(f"kan bestand niet lezen: {path.name} ({error})") from error
+        raise BoundaryError(f"kan bestand niet lezen: {file_problem(error)}") from error
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -107,8 +116,10 @@ def _population_columns(header: list[str], name: str) -> dict[str, int]:
         found = [index for index, column in enumerate(canonical_names) if column in keys]
         if not found:
             raise BoundaryError(
-                f"{name}: kolom voor {field} ontbreekt; verwacht een van: {', '.join(keys)} "
-                f"(gevonden: {', '.join(header)})"
+                f"{name}: kolom voor {_FIELD_WORDS[field]} ontbreekt; verwacht een van: "
+                f"{', '.join(keys)} (gevonden: {', '.join(header)}). Een CBS-tabel Kerncijfers "
+                "wijken en buurten herkent oovgeo aan de kolommen WijkenEnBuurten of Codering "
+                "en AantalInwoners."
             )
         positions[field] = found[0]
     return positions
@@ -145,7 +156,8 @@ def _population_record(
     return code, int(year_text), count, number
 
 
-def _population_duplicates(records: list[tuple[str, int, int | None, int]]) -> list[str]:
+def population_duplicates(records: list[tuple[str, int, int | None, int]]) -> list[str]:
+    """Return a Dutch problem per (code, year) that occurs again, naming both rows."""
     first_row: dict[tuple[str, int], int] = {}
     problems = []
     for code, year, _count, number in records:
@@ -183,108 +195,6 @@ def with_population(areas: gpd.GeoDataFrame, population: pd.DataFrame) -> gpd.Ge
     values[matched] = lookup.reindex(keys[matched]).to_numpy()
     result["inhabitants"] = values.astype("Int64")
     return result
-
-
-# --- CBS "Kerncijfers wijken en buurten" as StatLine publishes it ------------------------------
-
-# Table id -> the year of its figures (the tables of the wijken en buurten series have no
-# Perioden column: one table per year). Used when neither a Perioden column nor ``year`` is given.
-KERNCIJFERS_TABLES = {
-    "84583NED": 2019,
-    "84799NED": 2020,
-    "85039NED": 2021,
-    "85318NED": 2022,
-    "85618NED": 2023,
-    "85984NED": 2024,
-}
-
-
-def is_kerncijfers(header: list[str]) -> bool:
-    """Tell whether a header is a CBS Kerncijfers one (``WijkenEnBuurten``, ``AantalInwoners``)."""
-    names = {canonical(cell) for cell in header}
-    return "wijkenenbuurten" in names and any(n.startswith("aantalinwoners") for n in names)
-
-
-def read_kerncijfers(path: str | Path, year: int | None = None) -> pd.DataFrame:
-    """Read inhabitants from a CBS "Kerncijfers wijken en buurten" typed CSV (e.g. 85984NED).
-
-    The file as StatLine publishes it: ``;``-separated, quoted, codes padded with spaces
-    (``"BU06220101  "``), ``.`` for a secret or unknown figure, columns ``ID;WijkenEnBuurten;
-    Gemeentenaam_1;SoortRegio_2;Codering_3;...;AantalInwoners_5;...``. Rows that are not a
-    gemeente, wijk or buurt (``NL00``) are skipped.
-
-    The year comes from, in this order: a ``Perioden`` column (``2024JJ00``), ``year``, the
-    table id in the file name (``85984NED`` -> 2024, see ``KERNCIJFERS_TABLES``). Without any
-    of these the file is refused: a population figure without its year cannot be matched.
-
-    Returns the same frame as :func:`read_population`.
-    """
-    path = Path(path)
-    text = _decode(path)
-    rows = [
-        row for row in csv.reader(io.StringIO(text), delimiter=";") if any(c.strip() for c in row)
-    ]
-    if not rows or not is_kerncijfers(rows[0]):
-        raise BoundaryError(f"{path.name} is geen CBS-tabel Kerncijfers wijken en buurten")
-    names = [canonical(cell) for cell in rows[0]]
-    code_at = names.index("wijkenenbuurten")
-    count_at = next(i for i, n in enumerate(names) if n.startswith("aantalinwoners"))
-    period_at = next((i for i, n in enumerate(names) if n == "perioden"), None)
-    if period_at is None and year is None:
-        year = next(
-            (y for table, y in KERNCIJFERS_TABLES.items() if table in path.name.upper()), None
-        )
-        if year is None:
-            raise BoundaryError(
-                f"{path.name}: het jaar van de cijfers staat niet in de tabel; geef het jaar op "
-                "(--jaar) of gebruik de naam van de CBS-tabel (bijvoorbeeld 85984NED.csv)"
-            )
-    records: list = []
-    problems: list[str] = []
-    for number, row in enumerate(rows[1:], start=2):
-        if len(row) <= max(code_at, count_at, period_at or 0):
-            problems.append(f"rij {number}: te weinig kolommen")
-            continue
-        code = row[code_at].strip().upper()
-        level = level_of(code)
-        if level is None or not CODE_PATTERNS[level].match(code):
-            continue  # Nederland, landsdelen: not an area of ours
-        row_year = year
-        if period_at is not None:
-            match = re.match(r"((19|20)\d{2})", row[period_at].strip())
-            if match is None:
-                problems.append(f"rij {number}: ongeldige periode '{row[period_at].strip()}'")
-                continue
-            row_year = int(match.group(1))
-        count_text = row[count_at].strip()
-        count: int | None = None
-        if count_text not in ("", "."):
-            if not re.fullmatch(r"-?\d+", count_text):
-                problems.append(f"rij {number}: ongeldig aantal inwoners '{count_text}'")
-                continue
-            count = int(count_text) if int(count_text) >= 0 else None
-        records.append((code, int(row_year or 0), count, number))
-    problems += _population_duplicates(records)
-    if problems:
-        raise BoundaryError.from_problems(f"CBS-tabel {path.name} afgekeurd", problems)
-    if not records:
-        raise BoundaryError(f"{path.name} bevat geen gemeenten, wijken of buurten")
-    return pd.DataFrame(
-        {
-            "code": pd.Series([r[0] for r in records], dtype="str"),
-            "year": pd.Series([r[1] for r in records], dtype="int64"),
-            "inhabitants": pd.array([r[2] for r in records], dtype="Int64"),
-        }
-    )
-
-
-def read_population_file(path: str | Path, year: int | None = None) -> pd.DataFrame:
-    """Read a population file: a CBS Kerncijfers table or the ``code,year,inhabitants`` form."""
-    path = Path(path)
-    first = next((line for line in _decode(path).splitlines() if line.strip()), "")
-    if is_kerncijfers(next(csv.reader([first], delimiter=";"), [])):
-        return read_kerncijfers(path, year)
-    return read_population(path)
 
 
 # --- aggregation and the year nearest to a period ------------------------------------------------

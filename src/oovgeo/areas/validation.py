@@ -1,6 +1,7 @@
 """Validation of an area model: codes, duplicates, hierarchy, missing parents, geometry.
 
-Every problem is a Dutch sentence; an empty list means the model is fine.
+Every problem is a Dutch sentence; an empty list means the model is fine. Besides problems
+(which refuse the model) there are warnings that let it load: :func:`nesting_warnings`.
 """
 
 from __future__ import annotations
@@ -10,6 +11,10 @@ import shapely
 
 from oovgeo.areas.model import AREA_COLUMNS, CODE_EXAMPLES, CODE_PATTERNS, LEVELS, parent_of
 from oovgeo.crs import RD
+
+# A buurt may stick out of its wijk by this share of its own area before it is reported:
+# generalised lines of two layers never coincide exactly, a sliver is no news.
+NEST_TOLERANCE = 0.02
 
 
 def validate(areas: gpd.GeoDataFrame) -> list[str]:
@@ -109,3 +114,52 @@ def _geometry_problems(areas: gpd.GeoDataFrame) -> list[str]:
         elif not geometry.is_valid:
             problems.append(f"{code}: ongeldige geometrie ({shapely.is_valid_reason(geometry)})")
     return problems
+
+
+def nesting_warnings(areas: gpd.GeoDataFrame) -> list[str]:
+    """Return a Dutch warning per wijk whose buurten stick out of the wijk polygon.
+
+    Records are placed in buurten and counted for the wijk of their buurt, so where an
+    official (separately generalised) wijk polygon does not hold its buurten, the wijk map
+    shows signals outside the drawn wijk. A buurt counts as sticking out when more than
+    ``NEST_TOLERANCE`` of its area lies outside its wijk. When there is any warning the last
+    line says what to do about it. Wijken dissolved from their buurten always nest.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> table = gpd.GeoDataFrame(
+    ...     {"statcode": ["WK062201", "BU06220101"], "statnaam": ["Centrum", "Oud"]},
+    ...     geometry=[box(0, 0, 100, 100), box(50, 0, 150, 100)], crs=RD)
+    >>> nesting_warnings(normalise(table, edition=2025))[0]
+    'wijk WK062201 Centrum: 1 buurt steekt buiten de wijkgrens (BU06220101 50 %)'
+    """
+    warnings: list[str] = []
+    for _edition, group in areas.groupby("edition", sort=True):
+        wijken = group[group["level"] == "wijk"]
+        shapes = dict(zip(wijken["code"], wijken.geometry, strict=True))
+        names = dict(zip(wijken["code"], wijken["name"], strict=True))
+        buurten = group[group["level"] == "buurt"].sort_values("code")
+        for wijk, parts in buurten.groupby("parent_code", sort=True):
+            shape = shapes.get(wijk)
+            if shape is None or shape.is_empty:
+                continue  # a missing wijk is a problem of validate(), not a warning
+            outside = []
+            for code, geometry in zip(parts["code"], parts.geometry, strict=True):
+                if geometry is None or geometry.is_empty or geometry.area <= 0:
+                    continue
+                share = geometry.difference(shape).area / geometry.area
+                if share > NEST_TOLERANCE:
+                    outside.append(f"{code} {round(share * 100)} %")
+            if outside:
+                count = "1 buurt steekt" if len(outside) == 1 else f"{len(outside)} buurten steken"
+                label = f"{wijk} {names[wijk]}" if names[wijk] != wijk else str(wijk)
+                warnings.append(f"wijk {label}: {count} buiten de wijkgrens ({', '.join(outside)})")
+    if warnings:
+        warnings.append(
+            "Signalen tellen mee bij de wijk van hun buurt; bij deze wijken toont de kaart dus "
+            "ook meldingen buiten de getekende wijkgrens. Moet elke wijk precies de som van "
+            "zijn buurten zijn, laad dan alleen de buurten (de wijken worden daaruit "
+            "samengesteld) of wijken die uit de buurten zijn samengesteld."
+        )
+    return warnings

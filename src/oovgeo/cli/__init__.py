@@ -1,14 +1,18 @@
-"""The ``oovgeo`` command. Messages in Dutch; exit code 2 on bad input, 1 on other errors."""
+"""The ``oovgeo`` command. Messages in Dutch; exit code 2 on bad input, 1 on other errors.
+
+The data commands (boundaries, population, police, quarantine) are in ``cli/data``, the
+analysis commands in their own modules; the Dutch parser and error output in ``cli/common``.
+"""
 
 from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import os
 import subprocess
 import sys
 from datetime import date, datetime
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from tqdm import tqdm
@@ -16,7 +20,8 @@ from tqdm import tqdm
 import oovgeo.cli.context as context_cli
 from oovgeo import dutch
 from oovgeo.access import ROLES, check_role_map, cli_identity
-from oovgeo.cli import analyses, effect, export, hotspots, labels, nieuw, trends
+from oovgeo.cli import analyses, data, effect, export, hotspots, labels, nieuw, trends
+from oovgeo.cli.common import DutchParser, UsageError, add_json, fail, print_json
 from oovgeo.config import ConfigError, load_settings
 from oovgeo.exports import to_csv_bytes, to_xlsx_bytes
 from oovgeo.meetings import MeetingError, meeting_type, pack_period
@@ -29,6 +34,7 @@ from oovgeo.store.areas_repo import active_edition, count_areas
 from oovgeo.store.audit import verify_report
 from oovgeo.store.backup import BackupError, backup, restore
 from oovgeo.store.retention import purge
+from oovgeo.vocab import file_problem
 
 USER_ERRORS = (
     *ops.USER_ERRORS,
@@ -37,13 +43,11 @@ USER_ERRORS = (
     BackupError,
     MeetingError,
     analyses.AnalysisInputError,
-    FileNotFoundError,
-    IsADirectoryError,
 )
+# Table and kind names as keys of a Dutch report.
+DUTCH_KEYS = {**ops.KIND_KEYS, "quarantine": "quarantaine"}
 
-
-def _print_json(data) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+_print_json = print_json  # the name cmd_import uses
 
 
 class _Bar:
@@ -165,7 +169,7 @@ def cmd_status(args, settings) -> int:
             **records.status(conn),
         }
     if args.json:
-        _print_json(data)
+        print_json({DUTCH_KEYS.get(key, key): value for key, value in data.items()})
         return 0
     print(f"Database: {data['database']}")
     print(f"Gebiedsindeling: {edition or 'geen geladen'} {data['gebieden']}")
@@ -190,40 +194,6 @@ def cmd_status(args, settings) -> int:
             if not last
             else f"{last['bestand']} ({last['soort']}) op {last['op']} door {last['door']}"
         )
-    )
-    return 0
-
-
-def cmd_boundaries(args, settings) -> int:
-    """Load boundary files or fetch the boundaries of a year."""
-    engine = ops.open_store(settings)
-    if args.action == "load":
-        paths = [Path(p) for p in args.files]
-        result = ops.load_boundary_files(engine, settings, paths, edition=args.editie)
-    else:
-        result = ops.fetch_boundaries(engine, settings, args.jaar or date.today().year)
-    if args.json:
-        _print_json(result)
-        return 0
-    line = f"Gebiedsindeling {result['editie']} geladen: {result['gebieden']}"
-    if result["actief"]:
-        line += f"; in gebruik, opnieuw geplaatst: {result['herplaatst']}"
-    else:
-        line += "; niet in gebruik (een nieuwere of ingestelde editie is actief)"
-    print(line)
-    return 0
-
-
-def cmd_population(args, settings) -> int:
-    """Load population figures from a file."""
-    engine = ops.open_store(settings)
-    result = ops.load_population(engine, Path(args.file), year=args.jaar)
-    jaren = ", ".join(str(y) for y in result["jaren"])
-    print(
-        f"Inwoners geladen: {result['rijen']} rijen (jaar {jaren}); {result['opgeteld']} wijken "
-        f"en gemeenten opgeteld uit hun buurten, waarvan {result['som_onbekend']} onbekend "
-        "(een buurt zonder inwonertal of geheim); "
-        f"{result['gebieden_bijgewerkt']} gebieden van de gebiedsindeling van dat jaar bijgewerkt."
     )
     return 0
 
@@ -253,36 +223,6 @@ def cmd_import(args, settings) -> int:
                 "Rijen met een onbekend themalabel worden verwerkt zodra het label gekoppeld "
                 "is: `oovgeo labels koppel thema LABEL CODE` of de pagina Gegevens."
             )
-    return 0
-
-
-def cmd_police(args, settings) -> int:
-    """Import a police data file."""
-    path = Path(args.file)
-    result = ops.import_police(
-        ops.open_store(settings),
-        settings,
-        data=path.read_bytes(),
-        filename=path.name,
-        table=args.tabel,
-    )
-    if args.json:
-        _print_json(result)
-        return 0
-    print(result["message"])
-    for warning in result["waarschuwingen"]:
-        print(f"  let op: {warning}")
-    return 0
-
-
-def cmd_quarantine(args, settings) -> int:
-    """Write the rejected (quarantined) rows to a CSV or XLSX file."""
-    engine = ops.open_store(settings)
-    with engine.connect() as conn:
-        frame = records.quarantine_frame(conn, cli_identity(), kind=args.soort, batch_id=args.batch)
-    data = to_xlsx_bytes(frame) if args.out.endswith(".xlsx") else to_csv_bytes(frame)
-    Path(args.out).write_bytes(data)
-    print(f"{len(frame)} afgewezen rijen geschreven naar {args.out}")
     return 0
 
 
@@ -321,6 +261,15 @@ def cmd_audit(args, settings) -> int:
     """Verify the audit log's hash chain."""
     with ops.open_store(settings).connect() as conn:
         result = verify_report(conn)
+    if args.json:
+        print_json(
+            {
+                "intact": result["intact"],
+                "regels": result["rows"],
+                "eerste_gebroken_regel": result.get("first_broken_id"),
+            }
+        )
+        return 0 if result["intact"] else 1
     if result["intact"]:
         print(f"Auditlog intact: {result['rows']} regels, de hashketen klopt.")
         return 0
@@ -336,6 +285,14 @@ def cmd_purge(args, settings) -> int:
     """Delete expired data."""
     today = date.fromisoformat(args.datum) if args.datum else date.today()
     counts = purge(ops.open_store(settings), today, actor=cli_identity().name)
+    if args.json:
+        print_json(
+            {
+                "peildatum": today.isoformat(),
+                "verwijderd": {DUTCH_KEYS.get(t, t): n for t, n in counts.items()},
+            }
+        )
+        return 0
     print(
         "Verlopen gegevens verwijderd: " + ", ".join(f"{table} {n}" for table, n in counts.items())
     )
@@ -345,6 +302,9 @@ def cmd_purge(args, settings) -> int:
 def cmd_backup(args, settings) -> int:
     """Write a backup of the store to a file."""
     counts = backup(ops.open_store(settings), Path(args.file))
+    if args.json:
+        print_json(_backup_report(args.file, counts))
+        return 0
     print(
         f"Back-up geschreven naar {args.file}: {counts['signals']} signalen, "
         f"{counts['interventions']} interventies."
@@ -355,11 +315,18 @@ def cmd_backup(args, settings) -> int:
 def cmd_restore(args, settings) -> int:
     """Restore the store from a backup file."""
     counts = restore(ops.open_store(settings), Path(args.file))
+    if args.json:
+        print_json(_backup_report(args.file, counts))
+        return 0
     print(
         f"Teruggezet uit {args.file}: {counts['signals']} signalen, "
         f"{counts['interventions']} interventies."
     )
     return 0
+
+
+def _backup_report(path: str, counts: dict[str, int]) -> dict:
+    return {"bestand": path, "signalen": counts["signals"], "interventies": counts["interventions"]}
 
 
 def _day(text: str, what: str) -> date:
@@ -433,16 +400,29 @@ def cmd_pack(args, settings) -> int:
     return 0
 
 
+def _version() -> str:
+    try:
+        return version("oovgeo")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "onbekend"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """Build the command-line argument parser."""
-    p = argparse.ArgumentParser(
+    """Build the command-line argument parser (Dutch help for every command and option)."""
+    p = DutchParser(
         prog="oovgeo",
         description="oovgeo: signalen, interventies en CBS-gebieden voor het OOV-team.",
     )
     p.add_argument(
+        "--version",
+        action="version",
+        version=f"oovgeo {_version()}",
+        help="toon het versienummer en stop",
+    )
+    p.add_argument(
         "--config", help="configuratiebestand (TOML); standaard $OOVGEO_HOME/oovgeo.toml"
     )
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True, metavar="OPDRACHT")
 
     s = sub.add_parser("demo", help="maak de synthetische demodataset")
     s.add_argument(
@@ -456,47 +436,24 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_demo)
 
     s = sub.add_parser("serve", help="start de app")
-    s.add_argument("--adres", default="127.0.0.1")
-    s.add_argument("--poort", type=int, default=8501)
+    s.add_argument("--adres", default="127.0.0.1", help="netwerkadres (standaard 127.0.0.1)")
+    s.add_argument("--poort", type=int, default=8501, help="poort (standaard 8501)")
     s.set_defaults(func=cmd_serve)
 
     s = sub.add_parser("status", help="wat staat er in de database")
-    s.add_argument("--json", action="store_true")
+    add_json(s)
     s.set_defaults(func=cmd_status)
 
-    s = sub.add_parser("boundaries", help="gebiedsgrenzen laden of downloaden")
-    bsub = s.add_subparsers(dest="action", required=True)
-    b = bsub.add_parser("load", help="laad GeoJSON/GeoPackage/Shapefile")
-    b.add_argument("files", nargs="+")
-    b.add_argument(
-        "--editie", type=int, help="jaar van de gebiedsindeling als het bestand het niet zegt"
-    )
-    b.add_argument("--json", action="store_true")
-    b = bsub.add_parser("fetch", help="download van PDOK (internet nodig)")
-    b.add_argument("--jaar", type=int)
-    b.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_boundaries)
-
-    s = sub.add_parser("population", help="inwonertallen laden")
-    psub = s.add_subparsers(dest="action", required=True)
-    b = psub.add_parser(
-        "load", help="CBS Kerncijfers wijken en buurten (CSV van StatLine) of code,jaar,inwoners"
-    )
-    b.add_argument("file")
-    b.add_argument(
-        "--jaar",
-        type=int,
-        help="jaar van de cijfers, voor een CBS-tabel zonder kolom Perioden en zonder tabelnummer "
-        "(zoals 85984NED) in de bestandsnaam",
-    )
-    s.set_defaults(func=cmd_population)
+    data.add_commands(sub)
 
     s = sub.add_parser(
         "import",
         help="signalen of interventies importeren (CSV/XLSX, of JSON/GeoJSON uit Signalen)",
     )
-    s.add_argument("kind", choices=["signals", "interventions"])
-    s.add_argument("file")
+    s.add_argument(
+        "kind", choices=["signals", "interventions"], help="signals (meldingen) of interventions"
+    )
+    s.add_argument("file", metavar="BESTAND", help="CSV, Excel .xlsx of Signalen .json/.geojson")
     s.add_argument(
         "--profile",
         default="generiek",
@@ -507,52 +464,37 @@ def build_parser() -> argparse.ArgumentParser:
         help="datum van de export (jjjj-mm-dd; standaard uit de bestandsnaam, anders vandaag): "
         "een record wordt alleen bijgewerkt door een export die minstens zo nieuw is",
     )
-    s.add_argument("--json", action="store_true")
+    add_json(s)
     s.set_defaults(func=cmd_import)
 
-    s = sub.add_parser("police", help="open data van politie/CBS als context")
-    psub = s.add_subparsers(dest="action", required=True)
-    b = psub.add_parser("import", help="CSV van 47022NED (misdrijven) of 47024NED (overlast)")
-    b.add_argument("file")
-    b.add_argument("--tabel", required=True, choices=["47022NED", "47024NED"])
-    b.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_police)
-
-    s = sub.add_parser("quarantine", help="afgewezen rijen")
-    qsub = s.add_subparsers(dest="action", required=True)
-    b = qsub.add_parser("export")
-    b.add_argument("--out", required=True, help="bestand .csv of .xlsx")
-    b.add_argument("--soort", choices=["signals", "interventions"])
-    b.add_argument("--batch", type=int)
-    s.set_defaults(func=cmd_quarantine)
-
     s = sub.add_parser("users", help="lokale accounts beheren")
-    usub = s.add_subparsers(dest="action", required=True)
+    usub = s.add_subparsers(dest="action", required=True, metavar="ACTIE")
     b = usub.add_parser("add", help="account aanmaken (vraagt het wachtwoord)")
-    b.add_argument("naam")
-    b.add_argument("--rol", required=True, choices=ROLES)
+    b.add_argument("naam", help="gebruikersnaam")
+    b.add_argument("--rol", required=True, choices=ROLES, help="rol: " + ", ".join(ROLES))
     b.add_argument(
         "--wachtwoord-stdin",
         action="store_true",
         help="lees het wachtwoord van standaardinvoer (voor scripts)",
     )
-    for name in ("disable", "enable"):
-        usub.add_parser(name).add_argument("naam")
+    for name, text in (("disable", "account blokkeren"), ("enable", "account weer toelaten")):
+        usub.add_parser(name, help=text).add_argument("naam", help="gebruikersnaam")
     b = usub.add_parser("role", help="rol wijzigen")
-    b.add_argument("naam")
-    b.add_argument("rol", choices=ROLES)
-    usub.add_parser("list")
+    b.add_argument("naam", help="gebruikersnaam")
+    b.add_argument("rol", choices=ROLES, help="nieuwe rol: " + ", ".join(ROLES))
+    usub.add_parser("list", help="toon alle accounts met rol en laatste login")
     b = usub.add_parser("review", help="toegangsoverzicht voor de jaarlijkse controle")
     b.add_argument("--out", required=True, help="bestand .csv of .xlsx")
     s.set_defaults(func=cmd_users)
 
     s = sub.add_parser("audit", help="auditlog")
-    asub = s.add_subparsers(dest="action", required=True)
-    asub.add_parser("verify", help="controleer de hashketen")
+    asub = s.add_subparsers(dest="action", required=True, metavar="ACTIE")
+    add_json(asub.add_parser("verify", help="controleer de hashketen"))
     s.set_defaults(func=cmd_audit)
 
     s = sub.add_parser("purge", help="verwijder gegevens waarvan de bewaartermijn voorbij is")
     s.add_argument("--datum", help="peildatum jjjj-mm-dd (standaard vandaag)")
+    add_json(s)
     s.set_defaults(func=cmd_purge)
 
     s = sub.add_parser("pack", help="overlegpakket (PPTX en PDF) voor een partneroverleg")
@@ -564,14 +506,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--van", help="eerste dag van de periode (standaard: het vorige overleg van dit type)"
     )
     s.add_argument("--out", default=".", help="map voor de bestanden (standaard: hier)")
-    s.add_argument("--json", action="store_true")
+    add_json(s)
     s.set_defaults(func=cmd_pack)
 
     s = sub.add_parser("backup", help="online back-up naar een SQLite-bestand")
-    s.add_argument("file")
+    s.add_argument("file", metavar="BESTAND", help="het back-upbestand dat geschreven wordt")
+    add_json(s)
     s.set_defaults(func=cmd_backup)
     s = sub.add_parser("restore", help="zet een back-up terug (vervangt alle gegevens)")
-    s.add_argument("file")
+    s.add_argument("file", metavar="BESTAND", help="een back-up van oovgeo backup")
+    add_json(s)
     s.set_defaults(func=cmd_restore)
     analyses.add_commands(sub)
     hotspots.add_command(sub)
@@ -585,14 +529,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
-    args = build_parser().parse_args(argv)
+    """Run the command line; return the exit code.
+
+    Input errors (a wrong call, a bad file, a missing file) print ``Fout: ...`` in Dutch and
+    return 2, with ``{"fout": ...}`` on stdout for ``--json``; a bug still raises (exit 1).
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    as_json = "--json" in argv
+    try:
+        args = build_parser().parse_args(argv)
+    except UsageError as exc:
+        print(exc.usage, end="", file=sys.stderr)
+        return fail(str(exc), as_json)
     try:
         settings = load_settings(config_file=args.config or True)
         check_role_map(settings.get("auth.oidc_role_map"))
         return args.func(args, settings)
     except USER_ERRORS as exc:
-        print(f"Fout: {exc}", file=sys.stderr)
-        if getattr(args, "json", False):  # a script reading stdout learns why, too
-            _print_json({"fout": str(exc)})
-        return 2
+        return fail(str(exc), as_json)
+    except OSError as exc:  # a missing or unreadable file: Dutch, never the English OS text
+        return fail(file_problem(exc), as_json)
+    except Exception:
+        if as_json:  # a script must not wait for a report that never comes
+            print_json({"fout": "interne fout in oovgeo; zie de foutmelding hieronder"})
+        raise

@@ -181,8 +181,15 @@ def add_commands(sub) -> None:
     """Add the analysis commands to the ``oovgeo`` parser."""
     s = sub.add_parser("compare", help="twee periodes vergelijken per wijk of buurt (toets)")
     add_period_options(s)
-    s.add_argument("--niveau", choices=["wijk", "buurt"], default="wijk")
-    s.add_argument("--gegevens", choices=["signals", "interventions", "police"], default="signals")
+    s.add_argument(
+        "--niveau", choices=["wijk", "buurt"], default="wijk", help="per wijk of per buurt"
+    )
+    s.add_argument(
+        "--gegevens",
+        choices=["signals", "interventions", "police"],
+        default="signals",
+        help="signalen, interventies of politiecijfers (standaard signals)",
+    )
     s.add_argument("--per-thema", action="store_true", help="een rij per gebied en thema")
     _common(s)
     s.set_defaults(func=cmd_compare)

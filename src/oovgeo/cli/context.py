@@ -18,6 +18,7 @@ from typing import Any
 
 from oovgeo import dutch
 from oovgeo.access import cli_identity
+from oovgeo.cli.common import add_json
 from oovgeo.services import context as service
 from oovgeo.services import operations as ops
 from oovgeo.vocab import CONTEXT_KINDS, CONTEXT_PERSONAL
@@ -142,15 +143,15 @@ def add_command(sub) -> None:
         help="laad GeoJSON, GeoPackage of CSV (x/y in RD of lat/lon); vervangt de laag van "
         "die soort",
     )
-    b.add_argument("file", metavar="BESTAND")
-    b.add_argument("--soort", required=True, choices=soorten)
+    b.add_argument("file", metavar="BESTAND", help="GeoJSON, GeoPackage of CSV met de laag")
+    b.add_argument("--soort", required=True, choices=soorten, help="soort contextlaag")
     b.add_argument("--naam", help="naam van de laag op de kaart (standaard: de soort)")
-    b.add_argument("--json", action="store_true")
+    add_json(b)
     b.set_defaults(func=cmd_load)
     b = csub.add_parser("list", help="welke contextlagen zijn geladen")
-    b.add_argument("--json", action="store_true")
+    add_json(b)
     b.set_defaults(func=cmd_list)
     b = csub.add_parser("remove", help="verwijder de contextlaag van een soort")
-    b.add_argument("--soort", required=True, choices=soorten)
-    b.add_argument("--json", action="store_true")
+    b.add_argument("--soort", required=True, choices=soorten, help="soort contextlaag")
+    add_json(b)
     b.set_defaults(func=cmd_remove)

@@ -136,6 +136,11 @@ def add_command(sub) -> None:
     s.add_argument(
         "--tot", metavar="JJJJ-MM-DD", help="laatste dag (standaard: gegevens compleet t/m)"
     )
-    s.add_argument("--gegevens", choices=["signals", "interventions"], default="signals")
+    s.add_argument(
+        "--gegevens",
+        choices=["signals", "interventions"],
+        default="signals",
+        help="signalen of interventies (standaard signals)",
+    )
     _common(s)
     s.set_defaults(func=cmd_hotspots)

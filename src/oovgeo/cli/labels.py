@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 from oovgeo.access import cli_identity
+from oovgeo.cli.common import add_json
 from oovgeo.services import labels
 from oovgeo.services import operations as ops
 
@@ -59,12 +60,12 @@ def add_command(sub) -> None:
     s = sub.add_parser("labels", help="labels uit exports koppelen aan thema's, bronnen, ...")
     lsub = s.add_subparsers(dest="action", required=True)
     b = lsub.add_parser("lijst", help="themalabels waarvan rijen in quarantaine wachten")
-    b.add_argument("--json", action="store_true", help="uitvoer als JSON")
+    add_json(b)
     b = lsub.add_parser(
         "koppel", help="koppel een label aan een code; rijen in quarantaine worden verwerkt"
     )
     b.add_argument("veld", choices=list(labels.CODE_LISTS), help="het veld van het label")
     b.add_argument("label", help="het label zoals het in de export staat, bv. 'Drugs'")
     b.add_argument("code", help="de code in de instellingen, bv. ondermijning")
-    b.add_argument("--json", action="store_true", help="uitvoer als JSON")
+    add_json(b)
     s.set_defaults(func=cmd_labels)

@@ -15,8 +15,11 @@ import pandas as pd
 
 from oovgeo import areas as area_io
 from oovgeo import demo, dutch, police
-from oovgeo.areas import BoundaryError, pdok
-from oovgeo.areas.population import aggregate_population, read_population_file
+from oovgeo.areas import BoundaryError, parse_gemeente_code, pdok
+from oovgeo.areas.codelist import read_code_list
+from oovgeo.areas.kerncijfers import read_population_file
+from oovgeo.areas.load import require_wijken_or_buurten
+from oovgeo.areas.population import aggregate_population
 from oovgeo.config import Settings
 from oovgeo.ingest import signalen
 from oovgeo.ingest.locate import Geocoder
@@ -36,6 +39,7 @@ from oovgeo.store.areas_repo import (
     editions,
     hierarchy,
     load_areas,
+    rename_areas,
     save_areas,
     set_active_edition,
 )
@@ -58,6 +62,9 @@ USER_ERRORS = (
 )
 
 _ENGINES: dict[str, Engine] = {}
+
+# The record kinds as keys of a Dutch report.
+KIND_KEYS = {"signals": "signalen", "interventions": "interventies"}
 
 
 def open_store(settings: Settings) -> Engine:
@@ -92,6 +99,7 @@ def store_areas(
     engine: Engine, settings: Settings, gdf: gpd.GeoDataFrame, *, actor: str, origin: str = "cli"
 ) -> dict:
     """Save an edition of areas; when it becomes the edition in use, re-place every record."""
+    require_wijken_or_buurten(gdf)  # nothing to place records in otherwise
     edition = int(gdf["edition"].max())
     with writing(engine) as conn:
         saved = save_areas(conn, gdf)
@@ -114,7 +122,14 @@ def store_areas(
             detail={"gebieden": saved, "actief": becomes_active},
         )
         levels = count_areas(conn, edition)
-    return {"editie": edition, "gebieden": levels, "actief": becomes_active, "herplaatst": replaced}
+    return {
+        "editie": edition,
+        "gebieden": levels,
+        "actief": becomes_active,
+        "herplaatst": {KIND_KEYS[kind]: counts for kind, counts in replaced.items()},
+        "notities": list(gdf.attrs.get("notes", [])),
+        "waarschuwingen": list(gdf.attrs.get("warnings", [])),
+    }
 
 
 def load_boundary_files(
@@ -128,6 +143,56 @@ def load_boundary_files(
     """Load boundary files into the database."""
     gdf = area_io.load_boundaries(list(paths), edition=edition, gemeenten=settings.gemeenten)
     return store_areas(engine, settings, gdf, actor=actor)
+
+
+def rename_from_code_list(
+    engine: Engine, settings: Settings, path: Path, *, actor: str = "cli"
+) -> dict:
+    """Give the areas of the edition in use the names of a code list (no geometry).
+
+    Only codes of the configured gemeenten and of the edition's year (when the list has a
+    year column) are used; the report counts every code of the list once: renamed,
+    unchanged, not found in the edition, other gemeente or other year.
+    """
+    names = read_code_list(path)
+    wanted = {parse_gemeente_code(code) for code in settings.gemeenten}
+    with writing(engine) as conn:
+        edition = active_edition(conn, settings.get("boundaries.edition"))
+        if edition is None:
+            raise BoundaryError(
+                "er is nog geen gebiedsindeling geladen; laad eerst de grenzen met "
+                "oovgeo boundaries load BESTAND en neem daarna de namen over"
+            )
+        other_year = names["year"].notna() & (names["year"] != edition)
+        if other_year.all():
+            years = ", ".join(str(y) for y in sorted(set(names["year"])))
+            raise BoundaryError(
+                f"{path.name} is een codelijst van {years}; de gebiedsindeling in gebruik is "
+                f"{edition}. Codes verschillen per jaar: gebruik de codelijst van {edition}."
+            )
+        gemeente = names["code"].map(lambda code: "GM" + code[2:6])
+        other_gemeente = ~other_year & ~gemeente.isin(wanted)
+        used = names[~other_year & ~other_gemeente]
+        outcome = rename_areas(conn, edition, dict(zip(used["code"], used["name"], strict=True)))
+        result = {
+            "bestand": path.name,
+            "editie": edition,
+            "codes": len(names),
+            "hernoemd": len(outcome["renamed"]),
+            "ongewijzigd": len(outcome["unchanged"]),
+            "niet_gevonden": len(outcome["not_found"]),
+            "andere_gemeente": int(other_gemeente.sum()),
+            "ander_jaar": int(other_year.sum()),
+            "niet_gevonden_codes": outcome["not_found"],
+        }
+        audit.record(
+            conn,
+            actor=actor,
+            action="boundaries_names",
+            obj=f"editie {edition}",
+            detail={k: v for k, v in result.items() if k != "niet_gevonden_codes"},
+        )
+    return result
 
 
 def fetch_boundaries(engine: Engine, settings: Settings, year: int, *, actor: str = "cli") -> dict:
@@ -149,6 +214,8 @@ def load_population(
     table carries none) or ``code,year,inhabitants``. Wijken and gemeenten without their own
     figure get the sum of their buurten (unknown when any buurt is unknown). Stored areas of
     the file's year also get the figure itself (the boundary edition's own inhabitants).
+    ``rijen`` counts the areas read, ``overgeslagen`` the rows that are no area (NL00, a
+    source line), ``onbekend`` the areas whose figure is secret or missing.
     """
     population = read_population_file(path, year)
     with writing(engine) as conn:
@@ -168,7 +235,10 @@ def load_population(
             conn, actor=actor, action="population_load", obj=str(Path(path).name), detail=detail
         )
     return {
+        "bestand": Path(path).name,
         "rijen": len(population),
+        "overgeslagen": int(population.attrs.get("skipped", 0)),
+        "onbekend": int(population["inhabitants"].isna().sum()),
         "jaren": sorted({int(y) for y in population["year"]}),
         "opgeteld": detail["opgeteld"],
         "som_onbekend": detail["som_onbekend"],
@@ -258,11 +328,30 @@ def import_police(
     table: str,
     actor: str = "cli",
 ) -> dict:
-    """Import a CBS/Politie open-data CSV (47022NED or 47024NED) as context figures."""
+    """Import a CBS/Politie open-data CSV (47022NED or 47024NED) as context figures.
+
+    The report (Dutch keys) accounts for every row of the file: ``rijen`` = ``gebruikt`` +
+    the sum of ``overgeslagen`` per reason; of the used rows ``nieuw`` + ``bijgewerkt`` +
+    ``ongewijzigd`` + ``definitief_behouden`` = ``gebruikt``. ``melding`` says it in Dutch.
+    """
     frame = police.read_police_csv(data, filename, table=table, gemeenten=settings.gemeenten)
-    result = store_police(engine, frame, filename=filename, actor=actor)
-    result["waarschuwingen"] = frame.attrs.get("report", {}).get("warnings", [])
-    return result
+    stored = store_police(engine, frame, filename=filename, actor=actor)
+    reading = frame.attrs["report"]
+    return {
+        "bestand": filename,
+        "tabel": str(frame["table"].iloc[0]),
+        "rijen": reading["rijen"],
+        "gebruikt": reading["gebruikt"],
+        "overgeslagen": dict(reading["overgeslagen"]),
+        "onbekend_aantal": reading["onbekend_aantal"],
+        "onvolledige_maanden": reading["onvolledige_maanden"],
+        "nieuw": stored["inserted"],
+        "bijgewerkt": stored["updated"],
+        "ongewijzigd": stored["unchanged"],
+        "definitief_behouden": stored["kept_complete"],
+        "melding": f"{police.describe_reading(reading)} {stored['message']}",
+        "waarschuwingen": list(reading["waarschuwingen"]),
+    }
 
 
 def make_geocoder(engine: Engine, settings: Settings) -> Geocoder | None:

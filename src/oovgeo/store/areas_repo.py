@@ -5,7 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 import shapely
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, bindparam, delete, func, select
 from sqlalchemy.engine import Connection
 
 from oovgeo.areas import AREA_COLUMNS
@@ -86,6 +86,30 @@ def load_areas(
     frame["inhabitants"] = frame["inhabitants"].astype("Int64")
     frame["land_ha"] = frame["land_ha"].astype("Float64")
     return gpd.GeoDataFrame(frame[columns], geometry=geometry, crs=RD)
+
+
+def rename_areas(conn: Connection, edition: int, names: dict[str, str]) -> dict[str, list[str]]:
+    """Give the areas of ``edition`` the names of ``names`` (code -> name).
+
+    Returns the codes per outcome: ``renamed`` (the name changed), ``unchanged`` (it already
+    had that name) and ``not_found`` (no area with that code in the edition), each sorted.
+    """
+    current = dict(
+        conn.execute(select(areas.c.code, areas.c.name).where(areas.c.edition == edition)).all()
+    )
+    renamed = sorted(code for code in names if code in current and current[code] != names[code])
+    if renamed:
+        conn.execute(
+            areas.update()
+            .where(areas.c.edition == edition, areas.c.code == bindparam("b_code"))
+            .values(name=bindparam("b_name")),
+            [{"b_code": code, "b_name": names[code]} for code in renamed],
+        )
+    return {
+        "renamed": renamed,
+        "unchanged": sorted(code for code in names if current.get(code) == names[code]),
+        "not_found": sorted(code for code in names if code not in current),
+    }
 
 
 def count_areas(conn: Connection, edition: int) -> dict[str, int]:

@@ -131,10 +131,12 @@ def _existing(conn, rows: list[dict[str, Any]]) -> dict[tuple, dict[str, Any]]:
 def describe(counts: dict[str, int]) -> str:
     """Return a Dutch one-line summary of `store_police`'s counts."""
     if not counts["inserted"] and not counts["updated"]:
-        text = f"Geen wijzigingen: alle {counts['read']} rijen stonden al zo in de database."
+        text = (
+            f"Geen wijzigingen: alle {counts['read']} gebruikte rijen stonden al zo in de database."
+        )
     else:
         text = (
-            f"{counts['read']} rijen gelezen: {counts['inserted']} nieuw, "
+            f"Van de {counts['read']} gebruikte rijen: {counts['inserted']} nieuw, "
             f"{counts['updated']} bijgewerkt, {counts['unchanged']} ongewijzigd."
         )
     if counts.get("kept_complete"):
