@@ -110,6 +110,14 @@ def test_the_three_layers_load_and_name_the_wijken_that_do_not_nest(home, capsys
     assert code == 0 and json.loads(out)["waarschuwingen"] == []
 
 
+def test_loading_wijken_alone_after_the_buurten_keeps_the_buurten(home, capsys):
+    code, _, err = run(capsys, "boundaries", "load", SHARED / "buurten_2025.geojson")
+    assert code == 0, err
+    code, _, err = run(capsys, "boundaries", "load", SHARED / "wijken_2025.geojson")
+    assert "al 40 buurten" in assert_dutch_refusal(code, err)
+    assert (stored(home)["level"] == "buurt").sum() == 40  # nothing was replaced
+
+
 def test_a_code_list_renames_the_areas_in_use(home, capsys, tmp_path):
     code, _, err = run(capsys, "boundaries", "names", SHARED / "gebiedscodes_2025.csv")
     assert "nog geen gebiedsindeling geladen" in assert_dutch_refusal(code, err)

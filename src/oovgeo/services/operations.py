@@ -140,8 +140,22 @@ def load_boundary_files(
     edition: int | None = None,
     actor: str = "cli",
 ) -> dict:
-    """Load boundary files into the database."""
+    """Load boundary files into the database.
+
+    A load replaces the whole edition, so files without buurten are refused for an edition
+    that has buurten: its buurten would silently vanish (and every record lose its buurt).
+    """
     gdf = area_io.load_boundaries(list(paths), edition=edition, gemeenten=settings.gemeenten)
+    year = int(gdf["edition"].max())
+    with engine.connect() as conn:
+        stored = count_areas(conn, year)
+    if stored.get("buurt") and not (gdf["level"] == "buurt").any():
+        raise BoundaryError(
+            f"gebiedsindeling {year} heeft al {stored['buurt']} buurten en deze bestanden "
+            "bevatten er geen; laden vervangt de hele indeling, dus de buurten zouden "
+            "verdwijnen. Laad wijken en buurten samen, bijvoorbeeld: oovgeo boundaries load "
+            "wijken_2025.geojson buurten_2025.geojson"
+        )
     return store_areas(engine, settings, gdf, actor=actor)
 
 
