@@ -51,6 +51,31 @@ def test_restore_refuses_a_file_that_is_not_a_backup(sqlite_store, tmp_path):
         restore(engine, other)
 
 
+def test_a_backup_of_an_older_version_is_upgraded_and_restored_with_everything(store, tmp_path):
+    engine, _ = store
+    _fill(engine, 5)
+    with writing(engine) as conn:
+        conn.execute(
+            schema.population.insert(),
+            [{"code": "GM0622", "year": 2025, "inhabitants": 75_000, "source": "bestand"}],
+        )
+    backup(engine, tmp_path / "b.sqlite")
+    # make it a backup of schema 4: without the tables and columns added since
+    old = sqlite3.connect(tmp_path / "b.sqlite")
+    for name in ("label_aliases", "context_layers", "context_features"):
+        old.execute(f"DROP TABLE IF EXISTS {name}")
+    for name in ("signals", "interventions"):
+        old.execute(f"ALTER TABLE {name} DROP COLUMN version_date")
+    old.execute("UPDATE meta SET value = '4' WHERE key = 'schema'")
+    old.commit()
+    old.close()
+    _fill(engine, 3, start=100)
+    counts = restore(engine, tmp_path / "b.sqlite")
+    assert counts["population"] == 1 and counts["label_aliases"] == 0
+    assert _n(engine) == 6  # the five rows and the schema version; the later three are gone
+    assert _n(engine, schema.population) == 1  # inhabitants survive a backup and restore
+
+
 WRITER = """
 import sys, time
 from oovgeo.store.db import make_engine, writing

@@ -72,19 +72,26 @@ def _copy_tables(src_engine: Engine, dst_url: str, *, snapshot: bool) -> None:
     dst_engine.dispose()
 
 
-def _check(path: Path) -> dict[str, int]:
+# The tables every oovgeo backup has held since the first version; later tables are added to
+# an older backup's copy by the migration before it is restored.
+_FIRST_TABLES = ("meta", "areas", "import_batches", "signals", "interventions", "audit_log")
+
+
+def _check(path: Path, *, tables: tuple[str, ...] | None = None) -> dict[str, int]:
+    """Check integrity and tables (default: every table of this version); count the rows."""
     con = sqlite3.connect(path)
     try:
         ok = con.execute("PRAGMA integrity_check").fetchone()[0]
         if ok != "ok":
             raise BackupError(f"back-up {path} is beschadigd: {ok}")
         names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        missing = [t.name for t in schema.TABLE_ORDER if t.name not in names]
+        wanted = tables or tuple(t.name for t in schema.TABLE_ORDER)
+        missing = [t for t in wanted if t not in names]
         if missing:
             raise BackupError(f"{path} is geen oovgeo-back-up (tabellen ontbreken: {missing})")
         return {
-            t.name: con.execute(f'SELECT count(*) FROM "{t.name}"').fetchone()[0]  # noqa: S608
-            for t in schema.TABLE_ORDER
+            t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]  # noqa: S608
+            for t in wanted
         }
     except sqlite3.DatabaseError as exc:
         raise BackupError(f"{path} is geen leesbare back-up: {exc}") from None
@@ -97,13 +104,14 @@ def restore(engine: Engine, source: Path) -> dict[str, int]:
     source = Path(source)
     if not source.exists():
         raise BackupError(f"back-up {source} bestaat niet")
-    counts = _check(source)
+    _check(source, tables=_FIRST_TABLES)
     with tempfile.TemporaryDirectory(prefix="oovgeo-restore-") as work:
         # A backup made by an older version has the older schema: upgrade a copy (never the
-        # file itself) so every column the tables now have can be read from it.
+        # file itself) so every table and column of this version can be read from it.
         copy = Path(work) / "backup.db"
         shutil.copyfile(source, copy)
         make_engine(f"sqlite:///{copy}").dispose()
+        counts = _check(copy)
         _replace_all(engine, copy)
     return counts
 

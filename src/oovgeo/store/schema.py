@@ -332,6 +332,7 @@ def record_table(kind: str) -> Table:
 TABLE_ORDER = [
     meta,
     areas,
+    population,
     import_batches,
     signals,
     interventions,
