@@ -85,6 +85,8 @@ def test_login_shows_only_the_roles_pages_and_logout_ends_it(app_server):
         login(page, app_server, "manager")
         page.get_by_text("Wijken (8)").wait_for(timeout=60_000)
         sidebar = page.locator("[data-testid='stSidebar']")
+        # the navigation may draw after the page content on a loaded machine: wait for it
+        sidebar.locator("a", has_text="Presentatie").wait_for(timeout=30_000)
         links = sidebar.locator("a").all_inner_texts()
         # icon name and label: no Gegevens and no Audit for a manager
         assert [t.split()[-1] for t in links] == [
