@@ -23,7 +23,7 @@ from oovgeo.ingest.profiles import FIELDS, ID_FIELD, KindProfile
 from oovgeo.ingest.rules import MAX_LABEL, MAX_LEN, UNKNOWN_RULE, Collector, Rejection, cell_text
 
 
-def _code_lookup(codes: list, kp_values: dict[str, str]) -> dict[str, str]:
+def code_lookup(codes: list, kp_values: dict[str, str]) -> dict[str, str]:
     """Normalised export label -> configured code: codes, labels, aliases, then the profile's."""
     lookup = {}
     for c in codes:
@@ -200,7 +200,7 @@ def _coded(raw, fname, kp, codes, col, *, unmapped=None, required=True) -> pd.Se
     if fname in kp.defaults:
         values = values.where(values != "", kp.defaults[fname])
     mapped = _map_codes(
-        values, _code_lookup(codes, kp.values.get(fname, {})), {c.code for c in codes}
+        values, code_lookup(codes, kp.values.get(fname, {})), {c.code for c in codes}
     )
     empty = (values == "").to_numpy()
     if required:
@@ -231,7 +231,7 @@ def _bools(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
 def _partners(raw, kp, settings, unmapped: dict[str, pd.Series]) -> pd.Series:
     """Return ';'-joined partner codes; an unmapped partner name counts as 'onbekend'."""
     codes = settings.codes("partners")
-    lookup = _code_lookup(codes, kp.values.get("partners", {}))
+    lookup = code_lookup(codes, kp.values.get("partners", {}))
     values = cell_text(raw, "partners")
 
     def one(v: str) -> tuple[str | None, str | None]:

@@ -23,6 +23,7 @@ from oovgeo.ingest.profiles import Profile
 from oovgeo.ingest.readers import RawTable
 from oovgeo.ingest.report import ImportReport
 from oovgeo.ingest.rules import UNKNOWN_RULE
+from oovgeo.ingest.validate import code_lookup
 from oovgeo.services.imports import Checked, ImportJob, check_rows, write
 from oovgeo.store import audit, imports_repo
 from oovgeo.store.db import Engine, writing
@@ -94,10 +95,7 @@ def _theme_label(row: dict) -> str | None:
 
 def _known_labels(settings: Settings, engine: Engine, fname: str) -> dict[str, str]:
     """Normalised names that already map in ``fname``: codes, labels, aliases, app mappings."""
-    known = {}
-    for c in settings.codes(CODE_LISTS[fname]):
-        for name in (c.code, c.label, *c.aliases):
-            known[normalise_label(name)] = c.code
+    known = code_lookup(settings.codes(CODE_LISTS[fname]), {})
     with engine.connect() as conn:
         known.update(imports_repo.label_aliases(conn).get(fname, {}))
     return known

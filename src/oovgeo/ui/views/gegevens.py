@@ -89,9 +89,10 @@ def label_mappings(ctx) -> None:
         }
         code = st.selectbox("Koppelen aan", list(choices), format_func=choices.get)
         submitted = st.form_submit_button("Koppelen")
-    if submitted:
+    if submitted:  # a mapping releases rows: read what still waits again
         _map(ctx, label, code)
-    _held_labels(waiting, labels.unmapped_theme_labels(ctx.engine, ctx.settings))
+        held = labels.unmapped_theme_labels(ctx.engine, ctx.settings)
+    _held_labels(waiting, held)
 
 
 def _held_labels(box, held: dict[str, int]) -> None:
